@@ -17,10 +17,18 @@ function generate(outDir) {
   mkdirSync(outDir, { recursive: true });
   const js = join(outDir, "verge.js");
   execFileSync(bin("pbjs"), ["-t", "static-module", "-w", "es6", "--force-number", "--no-beautify", "-o", js, ...sources], { stdio: "inherit" });
-  // Node ESM needs the file extension and the CommonJS default export of protobufjs/minimal.
-  const fixed = readFileSync(js, "utf8").replace(
-    /import \* as \$protobuf from "protobufjs\/minimal";/,
-    'import $protobuf from "protobufjs/minimal.js";',
+  // 64-bit integers decode as JS numbers, not Long objects: this must run before the generated prototypes are built.
+  const importLine = 'import $protobuf from "protobufjs/minimal.js";';
+  const source = readFileSync(js, "utf8");
+  if (!source.includes(importLine)) throw new Error(`pbjs output changed: "${importLine}" not found in ${js}`);
+  const fixed = source.replace(importLine, () =>
+    [
+      importLine,
+      "",
+      "// verge: ms timestamps, seqs and byte counts stay far below 2^53, so no Long objects.",
+      "$protobuf.util.Long = undefined;",
+      "$protobuf.configure();",
+    ].join("\n"),
   );
   writeFileSync(js, fixed);
   execFileSync(bin("pbts"), ["-o", join(outDir, "verge.d.ts"), js], { stdio: "inherit" });

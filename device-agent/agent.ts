@@ -1,0 +1,836 @@
+// The agent's composition root: MQTT session, desired-state and manifest handling, download/verify/activate through
+// an update module, commands, telemetry. Decisions live in decisions.ts; this file does the I/O around them.
+import { EventEmitter } from "node:events";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import mqtt from "mqtt";
+import type { MqttClient } from "mqtt";
+import type { Logger } from "pino";
+import {
+  PAYLOAD_TYPES,
+  decodeCommand,
+  decodeDesiredState,
+  decodeManifest,
+  openEnvelope,
+  parseTopic,
+  pb,
+  stateToWire,
+  topics,
+  trustedKeyFromBase64,
+} from "../proto/index.js";
+import type { DeploymentStateName, TrustedKey, verge } from "../proto/index.js";
+import { AbDirModule } from "./ab-dir-module.js";
+import type { AgentConfig } from "./config.js";
+import {
+  TELEMETRY_SEQ_RESERVE,
+  acceptCommand,
+  acceptDesired,
+  backoffDelay,
+  canTransition,
+  checkManifest,
+  needsReservation,
+  shouldReportProgress,
+} from "./decisions.js";
+import { artifactPath, downloadComponent, partPath } from "./download.js";
+import type { ComponentRef } from "./download.js";
+import { loadState, saveState } from "./state-file.js";
+import type { AgentState, DeploymentRecord } from "./state-file.js";
+import type { InstallRelease, UpdateModule } from "./update-module.js";
+
+export interface AgentDeps {
+  logger: Logger;
+  now?: () => number;
+  /** Defaults to the A/B directory module on <dataDir>. */
+  updateModule?: UpdateModule;
+}
+
+export interface RejectedEvent {
+  reason: string;
+  detail: string;
+  topic: string;
+}
+
+export interface Agent {
+  /** "transition" (verge.v1.StateTransition), "rejected" (RejectedEvent), "connected" (). */
+  readonly events: EventEmitter;
+  /** Hub->device messages refused since start, by reason. */
+  readonly rejected: Record<string, number>;
+  /** A copy of the persisted state. */
+  snapshot(): AgentState;
+  /** abrupt: drop the connection without DISCONNECT (the will fires) and abort downloads keeping part files. */
+  stop(opts?: { abrupt?: boolean }): Promise<void>;
+}
+
+export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<Agent> {
+  const agent = new DeviceAgent(config, deps);
+  await agent.start();
+  return agent;
+}
+
+type TransitionFields = { reason?: string; detail?: string; bytesDone?: number; bytesTotal?: number };
+
+class DeviceAgent implements Agent {
+  readonly events = new EventEmitter();
+  readonly rejected: Record<string, number> = {};
+
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly module: UpdateModule;
+  private readonly hubKeys: TrustedKey[];
+  private readonly releaseKeys: TrustedKey[];
+  private readonly downloadsDir: string;
+  private readonly agentVersion = readAgentVersion();
+  private readonly startedAt: number;
+
+  private state!: AgentState;
+  private desired: verge.v1.DesiredState | null = null;
+  private nextSeq = 0;
+  private client: MqttClient | null = null;
+  private reconnectAttempt = 0;
+  private manifestTopic: string | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  /** The running drive loop and the abort switch of its download, if any. */
+  private driving: Promise<void> | null = null;
+  private redrive = false;
+  private downloadAbort: AbortController | null = null;
+  /** Serialises handlers of incoming messages so state changes never interleave. */
+  private inbox: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly config: AgentConfig,
+    deps: AgentDeps,
+  ) {
+    this.log = deps.logger.child({ module: "agent", deviceId: config.deviceId });
+    this.now = deps.now ?? Date.now;
+    this.module = deps.updateModule ?? new AbDirModule(config.dataDir, this.log.child({ module: "ab-dir" }));
+    this.hubKeys = config.trustedKeys.hub.map(trustedKeyFromBase64);
+    this.releaseKeys = config.trustedKeys.release.map(trustedKeyFromBase64);
+    this.downloadsDir = join(config.dataDir, "downloads");
+    this.startedAt = this.now();
+  }
+
+  async start(): Promise<void> {
+    mkdirSync(this.config.dataDir, { recursive: true });
+    this.state = loadState(this.config.dataDir, this.log);
+    // Continue telemetry above every seq the previous run may have used, and reserve the next block.
+    this.nextSeq = this.state.telemetry.reservedSeq;
+    this.state.telemetry.reservedSeq = this.nextSeq + TELEMETRY_SEQ_RESERVE;
+    this.persist();
+
+    await this.module.init();
+    await this.adoptFactoryRelease();
+    this.desired = this.loadDesired();
+    if (this.desired && this.state.deployment?.desiredSeq !== this.desired.seq) {
+      // Accepted and persisted, but the power went before the agent acted on it.
+      await this.actOnDesired(this.desired);
+    }
+
+    this.connect();
+    this.heartbeatTimer = setInterval(() => this.publishHeartbeat(), this.config.heartbeatIntervalS * 1000);
+    this.heartbeatTimer.unref();
+    this.log.info(
+      { deployment: this.state.deployment, current: this.state.installed.currentReleaseId, agentVersion: this.agentVersion },
+      "agent started",
+    );
+    // Resume what was in progress before the restart: the network is not needed for that.
+    this.kick();
+  }
+
+  snapshot(): AgentState {
+    return structuredClone(this.state);
+  }
+
+  async stop(opts: { abrupt?: boolean } = {}): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.downloadAbort?.abort();
+    await this.driving?.catch(() => undefined);
+    await this.inbox.catch(() => undefined);
+    const client = this.client;
+    if (!client) return;
+    if (opts.abrupt) {
+      // Destroy the socket without DISCONNECT: the broker publishes the will, as after a power cut.
+      await client.endAsync(true);
+    } else {
+      if (client.connected) {
+        await client
+          .publishAsync(topics.status(this.config.deviceId), "offline", { qos: 1, retain: true })
+          .catch((err: unknown) => this.log.warn({ err }, "could not publish offline status"));
+      }
+      await client.endAsync(false);
+    }
+    this.log.info({ abrupt: opts.abrupt ?? false }, "agent stopped");
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // MQTT session
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private connect(): void {
+    const { deviceId, secret, mqtt: m } = this.config;
+    const client = mqtt.connect(this.config.hub.mqttUrl, {
+      clientId: deviceId,
+      username: deviceId,
+      password: secret,
+      clean: false,
+      protocolVersion: 4,
+      keepalive: m.keepaliveS,
+      reconnectPeriod: backoffDelay(0, m.reconnectMinMs, m.reconnectMaxMs, Math.random()),
+      will: { topic: topics.status(deviceId), payload: Buffer.from("offline"), qos: 1, retain: true },
+    });
+    this.client = client;
+    client.on("connect", () => {
+      this.reconnectAttempt = 0;
+      client.options.reconnectPeriod = backoffDelay(0, m.reconnectMinMs, m.reconnectMaxMs, Math.random());
+      this.onConnect();
+    });
+    // mqtt.js schedules the next attempt with options.reconnectPeriod; grow it with each attempt, capped, jittered.
+    client.on("reconnect", () => {
+      this.reconnectAttempt++;
+      client.options.reconnectPeriod = backoffDelay(this.reconnectAttempt, m.reconnectMinMs, m.reconnectMaxMs, Math.random());
+    });
+    client.on("offline", () => this.log.info("offline"));
+    client.on("error", (err) => this.log.warn({ err: err.message }, "mqtt error"));
+    client.on("message", (topic, payload) => {
+      this.enqueue(() => this.onMessage(topic, payload));
+    });
+  }
+
+  private onConnect(): void {
+    const client = this.client;
+    if (!client || this.stopped) return;
+    const id = this.config.deviceId;
+    this.log.info("connected");
+    client.publish(topics.status(id), "online", { qos: 1, retain: true });
+    const subs: Record<string, { qos: 1 }> = { [topics.desired(id)]: { qos: 1 }, [topics.cmd(id)]: { qos: 1 } };
+    client.subscribe(subs, (err) => {
+      if (err) this.log.error({ err: err.message }, "subscribe failed");
+    });
+    this.manifestTopic = null;
+    this.syncManifestSubscription();
+    this.enqueue(() => this.publishInventory());
+    this.events.emit("connected");
+  }
+
+  /** Subscribed to exactly the manifest the current deployment still waits for, and nothing else. */
+  private syncManifestSubscription(): void {
+    const d = this.state.deployment;
+    const wanted =
+      d && (d.state === "pending" || (d.state === "failed" && d.reason === "signature")) && this.state.manifest?.releaseId !== d.releaseId
+        ? topics.manifest(d.releaseId)
+        : null;
+    const client = this.client;
+    if (!client?.connected) return;
+    if (this.manifestTopic && this.manifestTopic !== wanted) {
+      client.unsubscribe(this.manifestTopic);
+      this.manifestTopic = null;
+    }
+    if (wanted && this.manifestTopic !== wanted) {
+      this.manifestTopic = wanted;
+      client.subscribe(wanted, { qos: 1 }, (err) => {
+        if (err) this.log.error({ err: err.message, topic: wanted }, "manifest subscribe failed");
+      });
+    }
+  }
+
+  private enqueue(work: () => Promise<void> | void): void {
+    this.inbox = this.inbox
+      .then(async () => {
+        if (!this.stopped) await work();
+      })
+      .catch((err: unknown) => this.log.error({ err }, "message handling failed"));
+  }
+
+  private async onMessage(topic: string, payload: Buffer): Promise<void> {
+    const parsed = parseTopic(topic);
+    if (parsed?.kind === "desired" && parsed.deviceId === this.config.deviceId) return this.onDesired(topic, payload);
+    if (parsed?.kind === "cmd" && parsed.deviceId === this.config.deviceId) return this.onCommand(topic, payload);
+    if (parsed?.kind === "manifest") return this.onManifest(topic, parsed.releaseId, payload);
+    this.log.debug({ topic }, "message on an unexpected topic ignored");
+  }
+
+  private reject(topic: string, reason: string, detail: string): void {
+    this.rejected[reason] = (this.rejected[reason] ?? 0) + 1;
+    this.log.warn({ deviceId: this.config.deviceId, topic, reason, detail }, "hub message rejected");
+    this.events.emit("rejected", { reason, detail, topic } satisfies RejectedEvent);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Desired state
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private async onDesired(topic: string, bytes: Buffer): Promise<void> {
+    if (bytes.length === 0) return; // a cleared retained message
+    const opened = openEnvelope(bytes, PAYLOAD_TYPES.desired, this.hubKeys);
+    if (!opened.ok) return this.reject(topic, opened.reason, opened.detail);
+    const decoded = decodeDesiredState(opened.payload);
+    if (!decoded.ok) return this.reject(topic, decoded.reason, decoded.detail);
+    const desired = decoded.message;
+    const verdict = acceptDesired(desired, { deviceId: this.config.deviceId, lastSeq: this.state.desired?.seq ?? 0, now: this.now() });
+    if (!verdict.ok) {
+      if (verdict.reason === "duplicate") {
+        this.log.debug({ seq: desired.seq }, "desired state already accepted");
+        return;
+      }
+      return this.reject(topic, verdict.reason, verdict.detail);
+    }
+    // Persist first, then act: after a power cut the agent resumes from this desired state without the network.
+    this.state.desired = { seq: desired.seq, envelope: bytes.toString("base64") };
+    this.persist();
+    this.desired = desired;
+    this.log.info(
+      { seq: desired.seq, action: desired.action, releaseId: desired.releaseId, rolloutId: desired.rolloutId, activate: desired.activate },
+      "desired state accepted",
+    );
+    await this.haltWork();
+    await this.actOnDesired(desired);
+  }
+
+  /** Starts what an accepted desired state asks for. Also run at start when a crash came between accept and act. */
+  private async actOnDesired(desired: verge.v1.DesiredState): Promise<void> {
+    switch (desired.action) {
+      case pb.DesiredAction.DESIRED_ACTION_INSTALL:
+        this.beginInstall(desired);
+        break;
+      case pb.DesiredAction.DESIRED_ACTION_ROLLBACK:
+        await this.rollbackTo(desired.releaseId, desired.rolloutId, desired.seq);
+        break;
+      case pb.DesiredAction.DESIRED_ACTION_NONE:
+      case pb.DesiredAction.DESIRED_ACTION_UNSPECIFIED:
+        this.cancelInProgress("desired state asks for nothing to be pending");
+        break;
+    }
+    this.syncManifestSubscription();
+    this.kick();
+  }
+
+  private beginInstall(desired: verge.v1.DesiredState): void {
+    const previous = this.state.deployment;
+    if (this.state.installed.currentReleaseId === desired.releaseId) {
+      this.cancelInProgress(`desired seq ${desired.seq} asks for ${desired.releaseId}, which is running`);
+      this.log.info({ releaseId: desired.releaseId }, "release already running, nothing to do");
+      return;
+    }
+    if (previous && previous.releaseId !== desired.releaseId) this.cancelInProgress(`superseded by desired seq ${desired.seq}`);
+    if (this.state.manifest && this.state.manifest.releaseId !== desired.releaseId) this.state.manifest = null;
+    const record: DeploymentRecord = {
+      rolloutId: desired.rolloutId,
+      releaseId: desired.releaseId,
+      desiredSeq: desired.seq,
+      state: "pending",
+      reason: "",
+      detail: "",
+      activation: null,
+    };
+    this.transition(record, null, "pending", { detail: `waiting for the manifest of ${desired.releaseId}` });
+  }
+
+  private cancelInProgress(why: string): void {
+    const d = this.state.deployment;
+    if (d && (d.state === "pending" || d.state === "downloading")) {
+      this.transition(d, d.state, "cancelled", { reason: "superseded", detail: why });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Manifest
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private async onManifest(topic: string, releaseId: string, bytes: Buffer): Promise<void> {
+    if (bytes.length === 0) return;
+    const d = this.state.deployment;
+    const waiting = d !== null && d.releaseId === releaseId && (d.state === "pending" || (d.state === "failed" && d.reason === "signature"));
+    if (!d || !waiting || this.state.manifest?.releaseId === releaseId) {
+      this.log.debug({ topic }, "manifest not waited for, ignored");
+      return;
+    }
+    const opened = openEnvelope(bytes, PAYLOAD_TYPES.manifest, this.releaseKeys);
+    if (!opened.ok) {
+      this.reject(topic, opened.reason, opened.detail);
+      if (d.state === "pending") this.transition(d, d.state, "failed", { reason: "signature", detail: `manifest ${opened.reason}: ${opened.detail}` });
+      return;
+    }
+    const decoded = decodeManifest(opened.payload);
+    if (!decoded.ok) {
+      this.reject(topic, decoded.reason, decoded.detail);
+      if (d.state === "pending") this.transition(d, d.state, "failed", { reason: "decode", detail: `manifest does not decode: ${decoded.detail}` });
+      return;
+    }
+    const inactive = (await this.module.slots()).find((s) => !s.active);
+    const verdict = checkManifest(decoded.message, {
+      releaseId,
+      variant: this.config.variant,
+      highestCounter: this.state.installed.highestCounter,
+      now: this.now(),
+      previousReleaseId: inactive?.release?.releaseId,
+    });
+    if (!verdict.ok) {
+      this.transition(d, d.state, "failed", { reason: verdict.reason, detail: verdict.detail });
+      this.syncManifestSubscription();
+      return;
+    }
+    this.state.manifest = { releaseId, envelope: bytes.toString("base64") };
+    this.persist();
+    this.log.info({ releaseId, counter: decoded.message.counter, keyId: opened.keyId }, "manifest verified");
+    this.syncManifestSubscription();
+    this.kick();
+  }
+
+  /** The stored manifest of `releaseId`, re-verified (trusted keys may have changed since it was stored). */
+  private storedManifest(releaseId: string): verge.v1.ReleaseManifest | undefined {
+    const stored = this.state.manifest;
+    if (!stored || stored.releaseId !== releaseId) return undefined;
+    const opened = openEnvelope(Buffer.from(stored.envelope, "base64"), PAYLOAD_TYPES.manifest, this.releaseKeys);
+    const decoded = opened.ok ? decodeManifest(opened.payload) : undefined;
+    if (!decoded?.ok) {
+      this.log.warn({ releaseId }, "stored manifest no longer verifies, dropped");
+      this.state.manifest = null;
+      this.persist();
+      return undefined;
+    }
+    return decoded.message;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // The drive loop: moves the current deployment forward from whatever state it is in (also after a restart)
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private kick(): void {
+    if (this.stopped) return;
+    if (this.driving) {
+      this.redrive = true;
+      return;
+    }
+    this.driving = (async () => {
+      try {
+        do {
+          this.redrive = false;
+          while (!this.stopped && (await this.step())) {
+            /* keep going while steps make progress */
+          }
+        } while (this.redrive && !this.stopped);
+      } catch (err) {
+        this.log.error({ err }, "deployment step failed unexpectedly");
+      } finally {
+        this.driving = null;
+      }
+    })();
+  }
+
+  /** Aborts a running download (part files kept) and waits for the drive loop to settle. */
+  private async haltWork(): Promise<void> {
+    this.downloadAbort?.abort();
+    await this.driving?.catch(() => undefined);
+  }
+
+  /** One step; true when it changed the deployment state and another step may follow. */
+  private async step(): Promise<boolean> {
+    const d = this.state.deployment;
+    const desired = this.desired;
+    if (!d || !desired || desired.seq !== d.desiredSeq) return false;
+    switch (d.state) {
+      case "pending":
+      case "downloading":
+      case "failed": {
+        if (d.state === "failed" && d.reason !== "signature") return false;
+        const manifest = this.storedManifest(d.releaseId);
+        if (!manifest) return false;
+        return this.download(d, manifest);
+      }
+      case "verified": {
+        if (!desired.activate) return false;
+        const manifest = this.storedManifest(d.releaseId);
+        if (!manifest) {
+          this.transition(d, d.state, "failed", { reason: "install", detail: "the verified manifest is no longer on the device" });
+          return false;
+        }
+        await this.activate(d, manifest);
+        return false;
+      }
+      case "activated":
+      case "cancelled":
+      case "rolling_back":
+      case "rolled_back":
+        return false;
+    }
+  }
+
+  private async download(d: DeploymentRecord, manifest: verge.v1.ReleaseManifest): Promise<boolean> {
+    const components = componentsOf(manifest);
+    const total = components.reduce((sum, c) => sum + c.size, 0);
+    const allPresent = components.every((c) => fileSize(artifactPath(this.downloadsDir, c.sha256)) === c.size);
+    if (!allPresent) {
+      const have = components.reduce(
+        (sum, c) => sum + (fileSize(artifactPath(this.downloadsDir, c.sha256)) ?? fileSize(partPath(this.downloadsDir, c.sha256)) ?? 0),
+        0,
+      );
+      this.transition(d, d.state, "downloading", { bytesDone: Math.min(have, total), bytesTotal: total });
+    }
+    const abort = new AbortController();
+    this.downloadAbort = abort;
+    let last = { at: this.now(), bytes: 0 };
+    let doneBefore = 0;
+    try {
+      for (const component of components) {
+        const result = await downloadComponent(component, {
+          downloadsDir: this.downloadsDir,
+          baseUrl: this.config.hub.httpUrl,
+          signal: abort.signal,
+          logger: this.log,
+          onProgress: (bytes) => {
+            const current = { at: this.now(), bytes: doneBefore + bytes, total };
+            if (d.state === "downloading" && shouldReportProgress(last, current)) {
+              last = { at: current.at, bytes: current.bytes };
+              this.transition(d, "downloading", "downloading", { bytesDone: current.bytes, bytesTotal: total });
+            }
+          },
+        });
+        if (this.state.deployment !== d) return false; // superseded meanwhile
+        if (!result.ok) {
+          if (result.reason === "aborted") return false; // stop() or a new desired state: resume later from the part file
+          this.transition(d, d.state, "failed", { reason: result.reason, detail: result.detail });
+          return false;
+        }
+        doneBefore += component.size;
+      }
+    } finally {
+      if (this.downloadAbort === abort) this.downloadAbort = null;
+    }
+    this.transition(d, d.state, "verified", {
+      bytesDone: total,
+      bytesTotal: total,
+      detail: `${components.length} component(s) verified against the signed manifest`,
+    });
+    return true;
+  }
+
+  private async activate(d: DeploymentRecord, manifest: verge.v1.ReleaseManifest): Promise<void> {
+    const release: InstallRelease = {
+      releaseId: manifest.releaseId,
+      version: manifest.version,
+      counter: manifest.counter,
+      components: componentsOf(manifest).map((c) => ({ ...c, file: artifactPath(this.downloadsDir, c.sha256) })),
+    };
+    const active = await this.module.activeSlot();
+    let activation = d.activation;
+    if (!activation) {
+      activation = { fromSlot: active, toSlot: await this.module.inactiveSlot(), startedAt: this.now() };
+      d.activation = activation;
+      this.persist();
+    }
+    const { fromSlot, toSlot } = activation;
+    const log = this.log.child({ releaseId: d.releaseId, rolloutId: d.rolloutId, fromSlot, toSlot });
+    const fail = async (reason: string, detail: string): Promise<void> => {
+      if ((await this.module.activeSlot()) !== fromSlot) {
+        const back = await this.module.rollback(fromSlot);
+        if (!back.ok) log.error({ detail: back.detail }, "could not switch back to the previous slot");
+      }
+      d.activation = null;
+      this.transition(d, d.state, "failed", { reason, detail });
+    };
+
+    // After a restart the switch may already have happened: then only the health check and commit are left.
+    if (active !== toSlot) {
+      log.info("installing into the inactive slot");
+      const installed = await this.module.install(toSlot, release);
+      if (!installed.ok) return fail("install", installed.detail);
+      const switched = await this.module.switchTo(toSlot);
+      if (!switched.ok) return fail("install", switched.detail);
+    } else {
+      log.info("resuming an activation interrupted after the switch");
+    }
+    const health = await this.module.healthCheck(toSlot, release);
+    if (!health.ok) return fail("health_check", `${health.detail}; switched back to slot ${fromSlot}`);
+    const committed = await this.module.commit(toSlot);
+    if (!committed.ok) return fail("install", committed.detail);
+
+    const { installed } = this.state;
+    const previousReleaseId = installed.currentReleaseId;
+    this.state.installed = {
+      currentReleaseId: manifest.releaseId,
+      currentVersion: manifest.version,
+      currentCounter: manifest.counter,
+      previousReleaseId,
+      highestCounter: Math.max(installed.highestCounter, manifest.counter),
+    };
+    d.activation = null;
+    this.transition(d, d.state, "activated", { detail: `running ${manifest.releaseId} (${manifest.version}) from slot ${toSlot}` });
+    log.info("release activated");
+    await this.publishInventory();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Rollback (command or desired state)
+  // ---------------------------------------------------------------------------------------------------------------
+
+  /** Switches back to `releaseId` when the inactive slot holds it. Returns why not, or undefined when done. */
+  private async rollbackTo(releaseId: string, rolloutId: string, desiredSeq: number): Promise<{ reason: string; detail: string } | undefined> {
+    if (this.state.installed.currentReleaseId === releaseId) {
+      this.log.info({ releaseId }, "rollback target already running");
+      return undefined;
+    }
+    const inactive = (await this.module.slots()).find((s) => !s.active);
+    if (!inactive?.release || inactive.release.releaseId !== releaseId) {
+      const detail = `the inactive slot holds ${inactive?.release?.releaseId ?? "no release"}, not ${releaseId}`;
+      if (desiredSeq === this.desired?.seq && this.state.deployment?.desiredSeq !== desiredSeq) {
+        // A rollback desired state we cannot follow still gets an answer.
+        const record: DeploymentRecord = { rolloutId, releaseId, desiredSeq, state: "rolling_back", reason: "", detail: "", activation: null };
+        this.transition(record, null, "rolling_back", { reason: "rollback", detail: `rolling back to ${releaseId}` });
+        this.transition(record, "rolling_back", "failed", { reason: "rollback_unavailable", detail });
+      }
+      return { reason: "rollback_unavailable", detail };
+    }
+    const previous = this.state.deployment;
+    const record: DeploymentRecord = { rolloutId, releaseId, desiredSeq, state: previous?.state ?? "activated", reason: "", detail: "", activation: null };
+    this.transition(record, previous?.state ?? null, "rolling_back", { reason: "rollback", detail: `switching back to slot ${inactive.name}` });
+    const result = await this.module.rollback(inactive.name);
+    if (!result.ok) {
+      this.transition(record, "rolling_back", "failed", { reason: "rollback", detail: result.detail });
+      return { reason: "rollback", detail: result.detail };
+    }
+    const { installed } = this.state;
+    this.state.installed = {
+      currentReleaseId: releaseId,
+      currentVersion: inactive.release.version,
+      currentCounter: inactive.release.counter,
+      previousReleaseId: installed.currentReleaseId,
+      highestCounter: installed.highestCounter,
+    };
+    this.state.manifest = null;
+    this.transition(record, "rolling_back", "rolled_back", { reason: "rollback", detail: `running ${releaseId} from slot ${inactive.name}` });
+    await this.publishInventory();
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Commands
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private async onCommand(topic: string, bytes: Buffer): Promise<void> {
+    const opened = openEnvelope(bytes, PAYLOAD_TYPES.command, this.hubKeys);
+    if (!opened.ok) return this.reject(topic, opened.reason, opened.detail);
+    const decoded = decodeCommand(opened.payload);
+    if (!decoded.ok) return this.reject(topic, decoded.reason, decoded.detail);
+    const command = decoded.message;
+    const verdict = acceptCommand(command, { deviceId: this.config.deviceId, lastCommandSeq: this.state.lastCommandSeq, now: this.now() });
+    if (!verdict.ok) {
+      this.reject(topic, verdict.reason, verdict.detail);
+      // A signed command for this device gets an answer, so the hub does not wait for nothing.
+      if (verdict.reason !== "wrong_device") this.ack(command, pb.AckStatus.ACK_STATUS_REJECTED, verdict.reason, verdict.detail);
+      return;
+    }
+    this.state.lastCommandSeq = command.seq;
+    this.persist();
+    this.log.info({ commandId: command.commandId, type: command.type, seq: command.seq }, "command accepted");
+    switch (command.type) {
+      case pb.CommandType.COMMAND_TYPE_ROLLBACK: {
+        const inactive = (await this.module.slots()).find((s) => !s.active);
+        if (this.state.installed.currentReleaseId !== command.releaseId && inactive?.release?.releaseId !== command.releaseId) {
+          this.ack(command, pb.AckStatus.ACK_STATUS_REJECTED, "rollback_unavailable", `no slot holds ${command.releaseId}`);
+          return;
+        }
+        this.ack(command, pb.AckStatus.ACK_STATUS_ACCEPTED, "", "");
+        await this.haltWork();
+        const failure = await this.rollbackTo(command.releaseId, command.rolloutId, this.state.deployment?.desiredSeq ?? this.desired?.seq ?? 0);
+        if (failure) this.ack(command, pb.AckStatus.ACK_STATUS_FAILED, failure.reason, failure.detail);
+        else this.ack(command, pb.AckStatus.ACK_STATUS_DONE, "", `running ${command.releaseId}`);
+        this.kick();
+        return;
+      }
+      case pb.CommandType.COMMAND_TYPE_REPORT_INVENTORY:
+        await this.publishInventory();
+        this.ack(command, pb.AckStatus.ACK_STATUS_DONE, "", "inventory published");
+        return;
+      case pb.CommandType.COMMAND_TYPE_COLLECT_DIAGNOSTICS:
+      case pb.CommandType.COMMAND_TYPE_CANCEL:
+      case pb.CommandType.COMMAND_TYPE_UNSPECIFIED:
+        this.ack(command, pb.AckStatus.ACK_STATUS_REJECTED, "unsupported", `command type ${command.type} is not supported by this agent`);
+        return;
+    }
+  }
+
+  private ack(command: verge.v1.Command, status: verge.v1.AckStatus, reason: string, detail: string): void {
+    const message = pb.CommandAck.create({
+      deviceId: this.config.deviceId,
+      seq: this.takeSeq(),
+      eventTime: this.now(),
+      commandId: command.commandId,
+      commandSeq: command.seq,
+      status,
+      reason,
+      detail,
+    });
+    this.publish(topics.up(this.config.deviceId, "ack"), pb.CommandAck.encode(message).finish());
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Telemetry
+  // ---------------------------------------------------------------------------------------------------------------
+
+  /**
+   * Moves `record` from `from` to `to`, makes it the current deployment, persists, then reports it. A transition the
+   * state machine does not allow is logged and dropped.
+   */
+  private transition(record: DeploymentRecord, from: DeploymentStateName | null, to: DeploymentStateName, fields: TransitionFields): void {
+    if (!canTransition(from, to)) {
+      this.log.error({ from, to, releaseId: record.releaseId }, "transition not allowed by the state machine, dropped");
+      return;
+    }
+    record.state = to;
+    record.reason = fields.reason ?? "";
+    record.detail = fields.detail ?? "";
+    this.state.deployment = record;
+    this.persist();
+    const message = pb.StateTransition.create({
+      deviceId: this.config.deviceId,
+      seq: this.takeSeq(),
+      eventTime: this.now(),
+      rolloutId: record.rolloutId,
+      releaseId: record.releaseId,
+      fromState: from === null ? pb.DeploymentState.DEPLOYMENT_STATE_UNSPECIFIED : stateToWire(from),
+      state: stateToWire(to),
+      reason: record.reason,
+      detail: record.detail,
+      bytesDone: fields.bytesDone ?? 0,
+      bytesTotal: fields.bytesTotal ?? 0,
+      desiredSeq: record.desiredSeq,
+    });
+    const level = to === "failed" ? "warn" : "info";
+    this.log[level]({ releaseId: record.releaseId, rolloutId: record.rolloutId, from, to, reason: record.reason, detail: record.detail }, "deployment transition");
+    this.publish(topics.up(this.config.deviceId, "state"), pb.StateTransition.encode(message).finish());
+    this.events.emit("transition", message);
+  }
+
+  private publishHeartbeat(): void {
+    if (this.stopped) return;
+    const message = pb.Heartbeat.create({
+      deviceId: this.config.deviceId,
+      seq: this.takeSeq(),
+      eventTime: this.now(),
+      uptimeS: Math.floor((this.now() - this.startedAt) / 1000),
+      currentReleaseId: this.state.installed.currentReleaseId,
+      deploymentState: this.state.deployment ? stateToWire(this.state.deployment.state) : pb.DeploymentState.DEPLOYMENT_STATE_UNSPECIFIED,
+      agentVersion: this.agentVersion,
+      rejected: { ...this.rejected },
+      outboxDepth: this.client?.queue.length ?? 0,
+    });
+    this.publish(topics.up(this.config.deviceId, "heartbeat"), pb.Heartbeat.encode(message).finish());
+  }
+
+  private async publishInventory(): Promise<void> {
+    const slots = await this.module.slots();
+    const active = slots.find((s) => s.active);
+    const componentVersion = (name: string): string | undefined => active?.release?.components.find((c) => c.name === name)?.version;
+    const { installed } = this.state;
+    const message = pb.Inventory.create({
+      deviceId: this.config.deviceId,
+      seq: this.takeSeq(),
+      eventTime: this.now(),
+      variant: this.config.variant,
+      components: [
+        { name: "base_image", version: componentVersion("base_image") ?? this.config.inventory.baseImageVersion },
+        { name: "app", version: componentVersion("app") ?? active?.release?.version ?? "unknown" },
+        { name: "agent", version: this.agentVersion },
+      ],
+      slots: slots.map((s) => ({ name: s.name, releaseId: s.release?.releaseId ?? "", version: s.release?.version ?? "", active: s.active })),
+      agentVersion: this.agentVersion,
+      currentReleaseId: installed.currentReleaseId,
+      previousReleaseId: installed.previousReleaseId,
+      highestCounter: installed.highestCounter,
+    });
+    this.publish(topics.up(this.config.deviceId, "inventory"), pb.Inventory.encode(message).finish(), true);
+  }
+
+  /** QoS 1; mqtt.js queues while offline (in memory: a durable outbox is still to come). */
+  private publish(topic: string, payload: Uint8Array, retain = false): void {
+    this.client?.publish(topic, Buffer.from(payload), { qos: 1, retain }, (err) => {
+      if (err) this.log.warn({ topic, err: err.message }, "publish failed");
+    });
+  }
+
+  /** The next telemetry seq; persists a new reserved block before using a seq at or above the mark. */
+  private takeSeq(): number {
+    if (needsReservation(this.nextSeq, this.state.telemetry.reservedSeq)) {
+      this.state.telemetry.reservedSeq = this.nextSeq + TELEMETRY_SEQ_RESERVE;
+      this.persist();
+    }
+    return this.nextSeq++;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // State
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private persist(): void {
+    saveState(this.config.dataDir, this.state);
+  }
+
+  private loadDesired(): verge.v1.DesiredState | null {
+    const stored = this.state.desired;
+    if (!stored) return null;
+    const opened = openEnvelope(Buffer.from(stored.envelope, "base64"), PAYLOAD_TYPES.desired, this.hubKeys);
+    const decoded = opened.ok ? decodeDesiredState(opened.payload) : undefined;
+    if (!decoded?.ok) {
+      // Keep the seq (never go back below it) but do not act on something that no longer verifies.
+      this.log.warn({ seq: stored.seq }, "stored desired state no longer verifies; waiting for a new one");
+      return null;
+    }
+    return decoded.message;
+  }
+
+  /** On first start the running slot may already hold a release (the factory image): take it as current. */
+  private async adoptFactoryRelease(): Promise<void> {
+    if (this.state.installed.currentReleaseId !== "") return;
+    const active = (await this.module.slots()).find((s) => s.active);
+    if (!active?.release) return;
+    this.state.installed = {
+      currentReleaseId: active.release.releaseId,
+      currentVersion: active.release.version,
+      currentCounter: active.release.counter,
+      previousReleaseId: "",
+      highestCounter: Math.max(this.state.installed.highestCounter, active.release.counter),
+    };
+    this.persist();
+  }
+}
+
+/** Manifest components with proto3 defaults filled in. */
+function componentsOf(manifest: verge.v1.ReleaseManifest): (ComponentRef & { version: string })[] {
+  return manifest.components.map((c) => ({
+    name: c.name ?? "",
+    version: c.version ?? "",
+    size: c.size ?? 0,
+    sha256: (c.sha256 ?? "").toLowerCase(),
+    urls: c.urls ?? [],
+  }));
+}
+
+function fileSize(file: string): number | undefined {
+  try {
+    return statSync(file).size;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The version in verge's package.json, found by walking up from this file (works from source and from dist/). */
+function readAgentVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) {
+      try {
+        const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+        if (pkg.name === "verge" && pkg.version) return pkg.version;
+      } catch {
+        /* keep looking */
+      }
+    }
+    dir = dirname(dir);
+  }
+  return "unknown";
+}

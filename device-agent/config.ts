@@ -1,0 +1,83 @@
+// Agent configuration: one zod schema, parsed once at start. The hub's enrollment writes exactly this shape.
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { DEVICE_ID_PATTERN } from "../proto/index.js";
+
+const base64Key = z
+  .string()
+  .refine((s) => Buffer.from(s, "base64").length === 32, { message: "must be base64 of a raw 32-byte Ed25519 public key" });
+
+export const agentConfigSchema = z
+  .object({
+    deviceId: z.string().regex(DEVICE_ID_PATTERN, "must be 1-64 characters of [A-Za-z0-9._-]"),
+    secret: z.string().min(1),
+    variant: z.string().min(1),
+    hub: z
+      .object({
+        mqttUrl: z.string().regex(/^(mqtts?|wss?|tcp|tls):\/\//, "must be an mqtt://, mqtts://, ws:// or wss:// URL"),
+        httpUrl: z.url(),
+      })
+      .strict(),
+    trustedKeys: z
+      .object({
+        release: z.array(base64Key).min(1, "at least one release key is needed"),
+        hub: z.array(base64Key).min(1, "at least one hub key is needed"),
+      })
+      .strict(),
+    dataDir: z.string().min(1),
+    heartbeatIntervalS: z.number().positive().default(60),
+    inventory: z.object({ baseImageVersion: z.string().min(1).default("unknown") }).strict().default({ baseImageVersion: "unknown" }),
+    mqtt: z
+      .object({
+        keepaliveS: z.number().int().min(0).max(65535).default(60),
+        reconnectMinMs: z.number().int().positive().default(1000),
+        reconnectMaxMs: z.number().int().positive().default(60_000),
+      })
+      .strict()
+      .default({ keepaliveS: 60, reconnectMinMs: 1000, reconnectMaxMs: 60_000 })
+      .refine((m) => m.reconnectMaxMs >= m.reconnectMinMs, { message: "reconnectMaxMs must be >= reconnectMinMs", path: ["reconnectMaxMs"] }),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .strict();
+
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+/** What a caller may write: defaults filled in by the schema. */
+export type AgentConfigInput = z.input<typeof agentConfigSchema>;
+
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+export type ConfigResult = { ok: true; config: AgentConfig } | { ok: false; problems: ConfigProblem[] };
+
+/** Validates an already-parsed object; every problem is listed, none thrown. */
+export function parseAgentConfig(raw: unknown): ConfigResult {
+  const result = agentConfigSchema.safeParse(raw);
+  if (result.success) return { ok: true, config: result.data };
+  return {
+    ok: false,
+    problems: result.error.issues.map((issue) => ({
+      path: issue.path.length > 0 ? issue.path.map(String).join(".") : "(root)",
+      message: issue.message,
+    })),
+  };
+}
+
+/** Reads a YAML or JSON file (YAML is a superset of JSON) and validates it. */
+export function loadAgentConfig(file: string): ConfigResult {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    return { ok: false, problems: [{ path: "(file)", message: `cannot read ${file}: ${(err as Error).message}` }] };
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    return { ok: false, problems: [{ path: "(file)", message: `not valid YAML/JSON: ${(err as Error).message}` }] };
+  }
+  return parseAgentConfig(raw);
+}

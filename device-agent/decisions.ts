@@ -1,0 +1,130 @@
+// Pure decisions of the agent: data in, verdict out, time passed in as `now`. No I/O here.
+import type { DeploymentStateName, verge } from "../proto/index.js";
+
+export type DesiredVerdict = { ok: true } | { ok: false; reason: "wrong_device" | "expired" | "stale_seq" | "duplicate"; detail: string };
+
+/** Whether to act on a (signature-checked) desired state. A duplicate of the last accepted one is not a rejection. */
+export function acceptDesired(
+  desired: Pick<verge.v1.DesiredState, "deviceId" | "seq" | "expiresAt">,
+  ctx: { deviceId: string; lastSeq: number; now: number },
+): DesiredVerdict {
+  if (desired.deviceId !== ctx.deviceId) {
+    return { ok: false, reason: "wrong_device", detail: `desired state is for device "${desired.deviceId}"` };
+  }
+  if (desired.seq === ctx.lastSeq) return { ok: false, reason: "duplicate", detail: `seq ${desired.seq} already accepted` };
+  if (desired.seq < ctx.lastSeq) {
+    return { ok: false, reason: "stale_seq", detail: `seq ${desired.seq} is below the last accepted ${ctx.lastSeq}` };
+  }
+  if (desired.expiresAt > 0 && desired.expiresAt <= ctx.now) {
+    return { ok: false, reason: "expired", detail: `expired at ${new Date(desired.expiresAt).toISOString()}` };
+  }
+  return { ok: true };
+}
+
+export type CommandVerdict = { ok: true } | { ok: false; reason: "wrong_device" | "expired" | "stale_seq"; detail: string };
+
+/** Commands share the hub's per-device seq space, but are ordered against the last accepted command only. */
+export function acceptCommand(
+  command: Pick<verge.v1.Command, "deviceId" | "seq" | "expiresAt">,
+  ctx: { deviceId: string; lastCommandSeq: number; now: number },
+): CommandVerdict {
+  if (command.deviceId !== ctx.deviceId) {
+    return { ok: false, reason: "wrong_device", detail: `command is for device "${command.deviceId}"` };
+  }
+  if (command.seq <= ctx.lastCommandSeq) {
+    return { ok: false, reason: "stale_seq", detail: `seq ${command.seq} is not above the last accepted command ${ctx.lastCommandSeq}` };
+  }
+  if (command.expiresAt > 0 && command.expiresAt <= ctx.now) {
+    return { ok: false, reason: "expired", detail: `expired at ${new Date(command.expiresAt).toISOString()}` };
+  }
+  return { ok: true };
+}
+
+export type ManifestRejection = "release_mismatch" | "expired" | "incompatible_variant" | "counter_rollback";
+export type ManifestVerdict = { ok: true } | { ok: false; reason: ManifestRejection; detail: string };
+
+/**
+ * Whether a (signature-checked) manifest may be installed. `previousReleaseId` is the release in the inactive slot:
+ * going back to it is allowed below the highest counter, since a hub-signed desired state asked for it.
+ */
+export function checkManifest(
+  manifest: Pick<verge.v1.ReleaseManifest, "releaseId" | "counter" | "expiresAt" | "compatibleVariants">,
+  ctx: { releaseId: string; variant: string; highestCounter: number; now: number; previousReleaseId?: string },
+): ManifestVerdict {
+  if (manifest.releaseId !== ctx.releaseId) {
+    return { ok: false, reason: "release_mismatch", detail: `manifest is for release "${manifest.releaseId}", expected "${ctx.releaseId}"` };
+  }
+  if (manifest.expiresAt > 0 && manifest.expiresAt <= ctx.now) {
+    return { ok: false, reason: "expired", detail: `manifest expired at ${new Date(manifest.expiresAt).toISOString()}` };
+  }
+  if (!manifest.compatibleVariants.includes(ctx.variant)) {
+    return {
+      ok: false,
+      reason: "incompatible_variant",
+      detail: `variant "${ctx.variant}" is not among [${manifest.compatibleVariants.join(", ")}]`,
+    };
+  }
+  const isRollbackTarget = ctx.previousReleaseId !== undefined && ctx.previousReleaseId !== "" && ctx.previousReleaseId === manifest.releaseId;
+  if (manifest.counter < ctx.highestCounter && !isRollbackTarget) {
+    return {
+      ok: false,
+      reason: "counter_rollback",
+      detail: `release counter ${manifest.counter} is below the highest installed ${ctx.highestCounter}`,
+    };
+  }
+  return { ok: true };
+}
+
+/**
+ * The deployment state machine of one deployment (one accepted desired state) on one device. `null` is "no
+ * deployment yet". downloading -> downloading is a progress report. failed -> downloading|verified lets a deployment
+ * proceed when a valid manifest arrives after a bad one. pending -> verified is allowed when every artifact is already
+ * on the device (a download-only stage followed by activation).
+ */
+const ALLOWED: Record<DeploymentStateName | "none", readonly DeploymentStateName[]> = {
+  none: ["pending", "rolling_back"],
+  pending: ["downloading", "verified", "failed", "cancelled", "rolling_back"],
+  downloading: ["downloading", "verified", "failed", "cancelled", "rolling_back"],
+  verified: ["activated", "failed", "cancelled", "rolling_back"],
+  activated: ["rolling_back"],
+  failed: ["downloading", "verified", "rolling_back"],
+  cancelled: ["rolling_back"],
+  rolling_back: ["rolled_back", "failed"],
+  rolled_back: ["rolling_back"],
+};
+
+export function canTransition(from: DeploymentStateName | null, to: DeploymentStateName): boolean {
+  return ALLOWED[from ?? "none"].includes(to);
+}
+
+/** Whether a deployment still has work to do on the device. */
+export function isInProgress(state: DeploymentStateName): boolean {
+  return state === "pending" || state === "downloading" || state === "verified" || state === "rolling_back";
+}
+
+/**
+ * Throttle for `downloading` progress reports: the first one, then at most every `minIntervalMs` or every
+ * `stepFraction` of the total, whichever comes first.
+ */
+export function shouldReportProgress(
+  last: { at: number; bytes: number } | undefined,
+  current: { at: number; bytes: number; total: number },
+  opts: { minIntervalMs: number; stepFraction: number } = { minIntervalMs: 2000, stepFraction: 0.25 },
+): boolean {
+  if (last === undefined) return true;
+  if (current.bytes >= current.total && last.bytes < current.total) return false; // `verified` follows at once
+  if (current.at - last.at >= opts.minIntervalMs) return current.bytes > last.bytes;
+  return current.total > 0 && current.bytes - last.bytes >= current.total * opts.stepFraction;
+}
+
+/** Capped exponential backoff with full jitter: a delay in [base/2, cap(base * 2^attempt)]. `random` in [0, 1). */
+export function backoffDelay(attempt: number, minMs: number, maxMs: number, random: number): number {
+  const ceiling = Math.min(maxMs, minMs * 2 ** Math.max(0, attempt));
+  return Math.round(ceiling / 2 + (ceiling / 2) * random);
+}
+
+/** Telemetry seq reservation: the mark to persist so that no seq below it is ever reused after a restart. */
+export const TELEMETRY_SEQ_RESERVE = 1000;
+export function needsReservation(nextSeq: number, reservedSeq: number): boolean {
+  return nextSeq >= reservedSeq;
+}

@@ -1,0 +1,133 @@
+// Agent state, persisted as JSON in <dataDir>/state.json. Written atomically (temp file, fsync, rename, fsync of the
+// directory) so a power cut at any point leaves either the old or the new file. Writes are synchronous on purpose:
+// the file is small, and one writer at a time means two writes can never interleave.
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { z } from "zod";
+import type { Logger } from "pino";
+import { DEPLOYMENT_STATES } from "../proto/index.js";
+
+const activationSchema = z.object({
+  fromSlot: z.string(),
+  toSlot: z.string(),
+  startedAt: z.number(),
+});
+
+const deploymentSchema = z.object({
+  rolloutId: z.string(),
+  releaseId: z.string(),
+  desiredSeq: z.number(),
+  state: z.enum(DEPLOYMENT_STATES),
+  reason: z.string(),
+  detail: z.string(),
+  /** Set while install/switch/health check/commit is in progress, so a restart finishes or redoes it. */
+  activation: activationSchema.nullable(),
+});
+
+export const agentStateSchema = z.object({
+  version: z.literal(1),
+  desired: z
+    .object({
+      seq: z.number(),
+      /** The accepted SignedEnvelope(DesiredState), base64: the agent resumes offline from it after a restart. */
+      envelope: z.string(),
+    })
+    .nullable(),
+  /** The verified SignedEnvelope(ReleaseManifest) of the release the current deployment follows, base64. */
+  manifest: z.object({ releaseId: z.string(), envelope: z.string() }).nullable(),
+  lastCommandSeq: z.number(),
+  deployment: deploymentSchema.nullable(),
+  installed: z.object({
+    currentReleaseId: z.string(),
+    currentVersion: z.string(),
+    currentCounter: z.number(),
+    previousReleaseId: z.string(),
+    highestCounter: z.number(),
+  }),
+  telemetry: z.object({
+    /** Every telemetry seq ever used is below this mark; after a restart the agent continues from it. */
+    reservedSeq: z.number(),
+  }),
+});
+
+export type AgentState = z.infer<typeof agentStateSchema>;
+export type DeploymentRecord = z.infer<typeof deploymentSchema>;
+export type ActivationRecord = z.infer<typeof activationSchema>;
+
+export function freshState(): AgentState {
+  return {
+    version: 1,
+    desired: null,
+    manifest: null,
+    lastCommandSeq: 0,
+    deployment: null,
+    installed: { currentReleaseId: "", currentVersion: "", currentCounter: 0, previousReleaseId: "", highestCounter: 0 },
+    telemetry: { reservedSeq: 1 },
+  };
+}
+
+export function stateFilePath(dataDir: string): string {
+  return join(dataDir, "state.json");
+}
+
+/** Loads the state; a missing or corrupt file gives a fresh state (logged). */
+export function loadState(dataDir: string, logger: Logger): AgentState {
+  const file = stateFilePath(dataDir);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+      logger.info({ file }, "no state file, starting fresh");
+    } else {
+      logger.error({ file, err }, "cannot read state file, starting fresh");
+    }
+    return freshState();
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    logger.error({ file, err }, "state file is not valid JSON, starting fresh");
+    return freshState();
+  }
+  const parsed = agentStateSchema.safeParse(raw);
+  if (!parsed.success) {
+    logger.error({ file, issues: parsed.error.issues.slice(0, 5) }, "state file does not match the schema, starting fresh");
+    return freshState();
+  }
+  return parsed.data;
+}
+
+export function saveState(dataDir: string, state: AgentState): void {
+  writeFileAtomic(stateFilePath(dataDir), JSON.stringify(state, null, 2) + "\n");
+}
+
+/** Writes `data` to `file` so that a crash at any point leaves either the old or the new content. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(file)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, "w", 0o600);
+  try {
+    writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  renameSync(tmp, file);
+  fsyncDir(dir);
+}
+
+/** fsync of a directory makes a rename or a new entry in it durable. */
+export function fsyncDir(dir: string): void {
+  const fd = openSync(dir, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

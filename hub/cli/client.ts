@@ -1,0 +1,84 @@
+// The CLI's HTTP client: bearer token, JSON, and API errors turned into CliError with an exit code.
+import { openAsBlob } from "node:fs";
+
+/** Exit codes of `verge` (documented in `verge --help`). */
+export const EXIT = {
+  ok: 0,
+  failed: 1, // the hub refused or failed the operation (bad request, conflict, internal)
+  usage: 2, // bad command line
+  unreachable: 3, // the hub could not be reached
+  auth: 4, // missing/invalid token, or the token's role is not enough
+  notFound: 5, // the named device, release or rollout does not exist
+} as const;
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = "CliError";
+  }
+}
+
+export interface ApiClientOptions {
+  hubUrl: string;
+  token: string | undefined;
+}
+
+export class ApiClient {
+  constructor(private readonly options: ApiClientOptions) {}
+
+  private url(path: string): string {
+    return `${this.options.hubUrl.replace(/\/+$/, "")}${path}`;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    let payload: RequestInit["body"];
+    if (body !== undefined) {
+      headers["content-type"] = "application/json";
+      payload = JSON.stringify(body);
+    }
+    return this.send<T>(method, path, headers, payload);
+  }
+
+  /** Streams a file from disk as the request body. */
+  async upload<T>(path: string, file: string): Promise<T> {
+    const headers: Record<string, string> = { "content-type": "application/octet-stream" };
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    let blob: Blob;
+    try {
+      blob = await openAsBlob(file);
+    } catch (err) {
+      throw new CliError(`cannot read ${file}: ${(err as Error).message}`, EXIT.usage);
+    }
+    return this.send<T>("PUT", path, headers, blob);
+  }
+
+  private async send<T>(method: string, path: string, headers: Record<string, string>, body: RequestInit["body"]): Promise<T> {
+    if (!this.options.token) throw new CliError("no API token: pass --token or set VERGE_TOKEN", EXIT.auth);
+    let res: Response;
+    try {
+      res = await fetch(this.url(path), { method, headers, body });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new CliError(`cannot reach the hub at ${this.options.hubUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, EXIT.unreachable);
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      throw new CliError(`the hub answered ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`, EXIT.failed);
+    }
+    if (!res.ok) {
+      const error = (json as { error?: { code?: string; message?: string } }).error;
+      const message = `${error?.message ?? `HTTP ${res.status}`}${error?.code ? ` [${error.code}]` : ""}`;
+      const code = res.status === 401 || res.status === 403 ? EXIT.auth : res.status === 404 ? EXIT.notFound : EXIT.failed;
+      throw new CliError(message, code);
+    }
+    return json as T;
+  }
+}

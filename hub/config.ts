@@ -1,0 +1,125 @@
+// Hub configuration: one zod schema, parsed once at start from an optional YAML/JSON file plus VERGE_* environment
+// overrides. A bad config reports every problem at once.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+const port = z.number().int().min(0).max(65535);
+const durationMs = z.number().int().positive();
+
+export const hubConfigSchema = z
+  .object({
+    dataDir: z.string().min(1).default("./data"),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    mqtt: z
+      .object({
+        host: z.string().min(1).default("0.0.0.0"),
+        port: port.default(1883),
+        /** level: retained messages and offline QoS 1 queues survive a restart (in <dataDir>/mqtt). */
+        persistence: z.enum(["level", "memory"]).default("level"),
+        /** The address devices use to reach the broker, written into enrolled agents' config files. */
+        publicUrl: z.string().url().optional(),
+        maxPayloadBytes: z.number().int().positive().default(256 * 1024),
+      })
+      .strict()
+      .default({ host: "0.0.0.0", port: 1883, persistence: "level", maxPayloadBytes: 256 * 1024 }),
+    http: z
+      .object({
+        host: z.string().min(1).default("0.0.0.0"),
+        port: port.default(8080),
+        /** The address devices and operators use to reach the HTTP server. */
+        publicUrl: z.string().url().optional(),
+        maxArtifactBytes: z.number().int().positive().default(4 * 1024 * 1024 * 1024),
+      })
+      .strict()
+      .default({ host: "0.0.0.0", port: 8080, maxArtifactBytes: 4 * 1024 * 1024 * 1024 }),
+    rollout: z
+      .object({
+        /** How long a signed desired state stays valid; the hub re-signs before expiry. */
+        desiredStateTtlMs: durationMs.default(7 * 24 * 3600 * 1000),
+        /** Release manifests expire after this (0 = never). */
+        manifestTtlMs: z.number().int().min(0).default(0),
+      })
+      .strict()
+      .default({ desiredStateTtlMs: 7 * 24 * 3600 * 1000, manifestTtlMs: 0 }),
+    telemetry: z
+      .object({
+        /** Telemetry is written in batched transactions of at most this many messages. */
+        batchSize: z.number().int().positive().default(500),
+      })
+      .strict()
+      .default({ batchSize: 500 }),
+  })
+  .strict();
+
+export type HubConfig = z.infer<typeof hubConfigSchema>;
+export type HubConfigInput = z.input<typeof hubConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid hub configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Environment variables that override the file, with the config path they set and how to parse them. */
+const ENV_OVERRIDES: Array<[string, string[], "string" | "int"]> = [
+  ["VERGE_DATA_DIR", ["dataDir"], "string"],
+  ["VERGE_LOG_LEVEL", ["logLevel"], "string"],
+  ["VERGE_MQTT_HOST", ["mqtt", "host"], "string"],
+  ["VERGE_MQTT_PORT", ["mqtt", "port"], "int"],
+  ["VERGE_MQTT_PERSISTENCE", ["mqtt", "persistence"], "string"],
+  ["VERGE_MQTT_PUBLIC_URL", ["mqtt", "publicUrl"], "string"],
+  ["VERGE_HTTP_HOST", ["http", "host"], "string"],
+  ["VERGE_HTTP_PORT", ["http", "port"], "int"],
+  ["VERGE_HTTP_PUBLIC_URL", ["http", "publicUrl"], "string"],
+];
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== "object" || next === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+/** Parses a config object (already merged); throws ConfigError listing every problem. */
+export function parseHubConfig(input: unknown): HubConfig {
+  const result = hubConfigSchema.safeParse(input ?? {});
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
+  }
+  return { ...result.data, dataDir: resolve(result.data.dataDir) };
+}
+
+/** Loads the config file (if any) and applies environment overrides. */
+export function loadHubConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): HubConfig {
+  let raw: Record<string, unknown> = {};
+  const problems: string[] = [];
+  if (file) {
+    try {
+      const parsed: unknown = parseYaml(readFileSync(file, "utf8"));
+      if (parsed !== null && parsed !== undefined) {
+        if (typeof parsed !== "object" || Array.isArray(parsed)) problems.push(`${file}: expected a mapping at the top level`);
+        else raw = parsed as Record<string, unknown>;
+      }
+    } catch (err) {
+      problems.push(`${file}: ${(err as Error).message}`);
+    }
+  }
+  for (const [name, path, kind] of ENV_OVERRIDES) {
+    const value = env[name];
+    if (value === undefined || value === "") continue;
+    if (kind === "int") {
+      if (!/^\d+$/.test(value)) problems.push(`${name}: expected a whole number, got "${value}"`);
+      else setPath(raw, path, Number(value));
+    } else {
+      setPath(raw, path, value);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parseHubConfig(raw);
+}

@@ -1,0 +1,180 @@
+// Composition root of the hub process: config, logger and adapters wired explicitly. Starts the embedded broker,
+// the hub's MQTT session, and the HTTP server; stops them in reverse order.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import type { FastifyInstance } from "fastify";
+import { startBroker } from "../broker/broker.js";
+import type { RunningBroker } from "../broker/broker.js";
+import { SqliteCredentialStore } from "../broker/credentials-sqlite.js";
+import { generateSecret, hashSecret } from "../broker/secrets.js";
+import { ArtifactStore } from "./artifact-store.js";
+import { Auditor } from "./audit.js";
+import type { HubConfig } from "./config.js";
+import { openDatabase } from "./db/database.js";
+import type { Db } from "./db/database.js";
+import { buildHttpServer } from "./http/server.js";
+import { loadOrCreateKeys, loadOrCreateSecret } from "./keys.js";
+import type { HubKeys } from "./keys.js";
+import { HubMetrics } from "./metrics.js";
+import { HUB_MQTT_USERNAME, HubMqttClient } from "./mqtt/hub-client.js";
+import { AuditRepo } from "./repos/audit.repo.js";
+import { DevicesRepo } from "./repos/devices.repo.js";
+import { ReleasesRepo } from "./repos/releases.repo.js";
+import { RolloutsRepo } from "./repos/rollouts.repo.js";
+import { TelemetryRepo } from "./repos/telemetry.repo.js";
+import { TokensRepo } from "./repos/tokens.repo.js";
+import { TelemetryIngest } from "./services/ingest.service.js";
+import { RegistryService } from "./services/registry.service.js";
+import type { HubAddresses } from "./services/registry.service.js";
+import { ReleasesService } from "./services/releases.service.js";
+import { RolloutsService } from "./services/rollouts.service.js";
+
+export interface Hub {
+  readonly config: HubConfig;
+  readonly db: Db;
+  readonly keys: HubKeys;
+  readonly broker: RunningBroker;
+  readonly mqtt: HubMqttClient;
+  readonly http: FastifyInstance;
+  readonly metrics: HubMetrics;
+  readonly addresses: HubAddresses;
+  readonly dbFile: string;
+  /** Set on the first start only: the admin token created for bootstrapping (also written to its file). */
+  readonly bootstrapToken: { token: string; file: string } | undefined;
+  readonly services: { registry: RegistryService; releases: ReleasesService; rollouts: RolloutsService };
+  readonly repos: { devices: DevicesRepo; releases: ReleasesRepo; rollouts: RolloutsRepo; telemetry: TelemetryRepo; tokens: TokensRepo; audit: AuditRepo };
+  stop(): Promise<void>;
+}
+
+function localUrl(scheme: string, host: string, port: number): string {
+  const h = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  return `${scheme}://${h}:${port}`;
+}
+
+export async function startHub(config: HubConfig, logger: Logger, now: () => number = Date.now): Promise<Hub> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const dbFile = join(config.dataDir, "verge.db");
+  const db = openDatabase(dbFile);
+  const cleanups: Array<() => Promise<void> | void> = [
+    () => {
+      db.close();
+    },
+  ];
+  const stopAll = async () => {
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        logger.error({ err }, "error while stopping");
+      }
+    }
+    cleanups.length = 0;
+  };
+  try {
+    const keys = loadOrCreateKeys(config.dataDir);
+    const repos = {
+      devices: new DevicesRepo(db),
+      releases: new ReleasesRepo(db),
+      rollouts: new RolloutsRepo(db),
+      telemetry: new TelemetryRepo(db),
+      tokens: new TokensRepo(db),
+      audit: new AuditRepo(db),
+    };
+    const auditor = new Auditor(repos.audit, logger.child({ module: "audit" }), now);
+    const metrics = new HubMetrics();
+    metrics.registerDatabaseGauges(db);
+
+    // The hub's own MQTT credential: a secret file in the data dir, its hash in mqtt_principals.
+    const hubSecret = loadOrCreateSecret(join(config.dataDir, "keys", "hub-mqtt.secret"), generateSecret).secret;
+    repos.devices.upsertPrincipal(HUB_MQTT_USERNAME, "hub", hashSecret(hubSecret), now());
+
+    let bootstrapToken: Hub["bootstrapToken"];
+    if (repos.tokens.count() === 0) {
+      const { token } = repos.tokens.create("bootstrap-admin", "admin", "hub", now());
+      const file = join(config.dataDir, "bootstrap-admin.token");
+      loadOrCreateSecret(file, () => token);
+      bootstrapToken = { token, file };
+      auditor.record({ actor: "hub", action: "token.create", target: "bootstrap-admin", result: "ok", details: { role: "admin", bootstrap: true } });
+    }
+
+    const credentials = SqliteCredentialStore.open(dbFile);
+    cleanups.push(() => credentials.close());
+    const broker = await startBroker({
+      host: config.mqtt.host,
+      port: config.mqtt.port,
+      persistence: config.mqtt.persistence === "level" ? { kind: "level", dir: join(config.dataDir, "mqtt") } : { kind: "memory" },
+      credentials,
+      logger,
+      registry: metrics.registry,
+      maxPayloadBytes: config.mqtt.maxPayloadBytes,
+    });
+    cleanups.push(() => broker.close());
+
+    const store = new ArtifactStore(join(config.dataDir, "artifacts"));
+    const addresses: HubAddresses = { mqttUrl: config.mqtt.publicUrl ?? broker.url, httpUrl: "" };
+    const rolloutsRef: { service?: RolloutsService } = {};
+    const ingest = new TelemetryIngest(repos.devices, repos.telemetry, repos.rollouts, metrics, logger.child({ module: "ingest" }));
+    const mqttClient = new HubMqttClient(
+      { url: broker.url, password: hubSecret, logger: logger.child({ module: "hub-mqtt" }) },
+      db,
+      ingest,
+      (outcomes) => {
+        const touched = outcomes.flatMap((o) => (o.result === "stored" && o.rolloutId ? [o.rolloutId] : []));
+        if (touched.length > 0) rolloutsRef.service?.refresh(touched);
+      },
+      now,
+    );
+    const registry = new RegistryService(repos.devices, keys, () => addresses, auditor, now);
+    const releases = new ReleasesService(repos.releases, store, keys, auditor, config.rollout.manifestTtlMs, now);
+    const rollouts = new RolloutsService(db, repos.rollouts, repos.releases, repos.devices, keys, mqttClient, auditor, logger.child({ module: "rollouts" }), config.rollout.desiredStateTtlMs, now);
+    rolloutsRef.service = rollouts;
+
+    await mqttClient.start();
+    cleanups.push(() => mqttClient.stop());
+
+    const http = buildHttpServer({
+      logger,
+      metrics,
+      auditor,
+      audit: repos.audit,
+      tokens: repos.tokens,
+      devices: repos.devices,
+      telemetry: repos.telemetry,
+      store,
+      registry,
+      releases,
+      rollouts,
+      maxArtifactBytes: config.http.maxArtifactBytes,
+      health: () => ({ mqttConnected: mqttClient.raw.connected }),
+      now,
+    });
+    await http.listen({ host: config.http.host, port: config.http.port });
+    cleanups.push(() => http.close());
+    const address = http.server.address();
+    const httpPort = typeof address === "object" && address ? address.port : config.http.port;
+    addresses.httpUrl = config.http.publicUrl ?? localUrl("http", config.http.host, httpPort);
+
+    const republished = await rollouts.republishActive();
+    logger.info({ mqtt: broker.url, http: addresses.httpUrl, dataDir: config.dataDir, republished }, "hub started");
+
+    return {
+      config,
+      db,
+      keys,
+      broker,
+      mqtt: mqttClient,
+      http,
+      metrics,
+      addresses,
+      dbFile,
+      bootstrapToken,
+      services: { registry, releases, rollouts },
+      repos,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,158 @@
+// Device registry and MQTT principals (the broker reads mqtt_principals to authenticate).
+import type { Db } from "../db/database.js";
+
+export interface Device {
+  id: string;
+  variant: string;
+  site: string | null;
+  region: string | null;
+  corridor: string | null;
+  createdAt: number;
+  createdBy: string;
+  hubSeq: number;
+  online: boolean;
+  statusChangedAt: number | null;
+  lastHeartbeatAt: number | null;
+  lastSeenAt: number | null;
+  currentReleaseId: string | null;
+  deploymentState: string | null;
+  agentVersion: string | null;
+  baseImageVersion: string | null;
+  appVersion: string | null;
+  rejected: Record<string, number> | null;
+}
+
+interface DeviceRow {
+  id: string;
+  variant: string;
+  site: string | null;
+  region: string | null;
+  corridor: string | null;
+  created_at: number;
+  created_by: string;
+  hub_seq: number;
+  online: number;
+  status_changed_at: number | null;
+  last_heartbeat_at: number | null;
+  last_seen_at: number | null;
+  current_release_id: string | null;
+  deployment_state: string | null;
+  agent_version: string | null;
+  base_image_version: string | null;
+  app_version: string | null;
+  rejected_json: string | null;
+}
+
+export interface NewDevice {
+  id: string;
+  variant: string;
+  site?: string | undefined;
+  region?: string | undefined;
+  corridor?: string | undefined;
+}
+
+export type PrincipalRole = "device" | "hub" | "scada";
+
+export class DevicesRepo {
+  constructor(private readonly db: Db) {}
+
+  principalExists(username: string): boolean {
+    return this.db.prepare("SELECT 1 FROM mqtt_principals WHERE username = ?").get(username) !== undefined;
+  }
+
+  upsertPrincipal(username: string, role: PrincipalRole, secretHash: string, now: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO mqtt_principals (username, role, secret_hash, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(username) DO UPDATE SET role = excluded.role, secret_hash = excluded.secret_hash, disabled_at = NULL`,
+      )
+      .run(username, role, secretHash, now);
+  }
+
+  insert(device: NewDevice, secretHash: string, createdBy: string, now: number): Device {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO devices (id, variant, site, region, corridor, created_at, created_by)
+           VALUES (@id, @variant, @site, @region, @corridor, @now, @createdBy)`,
+        )
+        .run({ site: null, region: null, corridor: null, ...device, now, createdBy });
+      this.db
+        .prepare("INSERT INTO mqtt_principals (username, role, secret_hash, created_at) VALUES (?, 'device', ?, ?)")
+        .run(device.id, secretHash, now);
+    })();
+    return this.get(device.id)!;
+  }
+
+  get(id: string): Device | undefined {
+    const row = this.db.prepare("SELECT * FROM devices WHERE id = ?").get(id) as DeviceRow | undefined;
+    return row && toDevice(row);
+  }
+
+  list(filter: { variant?: string; site?: string; region?: string; corridor?: string } = {}): Device[] {
+    const where: string[] = [];
+    for (const key of ["variant", "site", "region", "corridor"] as const) if (filter[key] !== undefined) where.push(`${key} = @${key}`);
+    const sql = `SELECT * FROM devices ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY id`;
+    return (this.db.prepare(sql).all(filter) as DeviceRow[]).map(toDevice);
+  }
+
+  /** Reserves the next hub->device sequence number for a device. */
+  nextHubSeq(id: string): number {
+    const row = this.db.prepare("UPDATE devices SET hub_seq = hub_seq + 1 WHERE id = ? RETURNING hub_seq").get(id) as { hub_seq: number } | undefined;
+    if (!row) throw new Error(`device ${id} not found`);
+    return row.hub_seq;
+  }
+
+  setOnline(id: string, online: boolean, now: number): void {
+    this.db.prepare("UPDATE devices SET online = ?, status_changed_at = ?, last_seen_at = ? WHERE id = ?").run(online ? 1 : 0, now, now, id);
+  }
+
+  recordHeartbeat(id: string, h: { at: number; currentReleaseId: string | null; deploymentState: string | null; agentVersion: string | null; rejected: Record<string, number> }): void {
+    this.db
+      .prepare(
+        `UPDATE devices SET last_heartbeat_at = max(coalesce(last_heartbeat_at, 0), @at), last_seen_at = max(coalesce(last_seen_at, 0), @at),
+           current_release_id = coalesce(@currentReleaseId, current_release_id), deployment_state = coalesce(@deploymentState, deployment_state),
+           agent_version = coalesce(@agentVersion, agent_version), rejected_json = @rejected
+         WHERE id = @id`,
+      )
+      .run({ id, ...h, rejected: JSON.stringify(h.rejected) });
+  }
+
+  recordInventory(id: string, inv: { at: number; currentReleaseId: string | null; agentVersion: string | null; baseImageVersion: string | null; appVersion: string | null; json: string }): void {
+    this.db
+      .prepare(
+        `UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), @at), current_release_id = coalesce(@currentReleaseId, current_release_id),
+           agent_version = coalesce(@agentVersion, agent_version), base_image_version = coalesce(@baseImageVersion, base_image_version),
+           app_version = coalesce(@appVersion, app_version), inventory_json = @json
+         WHERE id = @id`,
+      )
+      .run({ id, ...inv });
+  }
+
+  touch(id: string, at: number): void {
+    this.db.prepare("UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE id = ?").run(at, id);
+  }
+}
+
+function toDevice(r: DeviceRow): Device {
+  return {
+    id: r.id,
+    variant: r.variant,
+    site: r.site,
+    region: r.region,
+    corridor: r.corridor,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    hubSeq: r.hub_seq,
+    online: r.online === 1,
+    statusChangedAt: r.status_changed_at,
+    lastHeartbeatAt: r.last_heartbeat_at,
+    lastSeenAt: r.last_seen_at,
+    currentReleaseId: r.current_release_id,
+    deploymentState: r.deployment_state,
+    agentVersion: r.agent_version,
+    baseImageVersion: r.base_image_version,
+    appVersion: r.app_version,
+    rejected: r.rejected_json ? (JSON.parse(r.rejected_json) as Record<string, number>) : null,
+  };
+}

@@ -1,0 +1,145 @@
+// Device->hub telemetry. Every table is keyed by (device_id, seq): INSERT OR IGNORE stores a message once however
+// many times MQTT delivers it; the boolean result tells the caller whether this delivery was the first.
+import type { Db } from "../db/database.js";
+import type { DeploymentStateName } from "../../proto/index.js";
+
+export interface TransitionRecord {
+  deviceId: string;
+  seq: number;
+  eventTime: number;
+  receivedAt: number;
+  rolloutId: string | null;
+  releaseId: string | null;
+  fromState: DeploymentStateName | null;
+  state: DeploymentStateName;
+  reason: string | null;
+  detail: string | null;
+  bytesDone: number | null;
+  bytesTotal: number | null;
+  desiredSeq: number | null;
+}
+
+export interface TelemetryRejection {
+  receivedAt: number;
+  deviceId: string | null;
+  topic: string;
+  reason: string;
+  detail: string;
+  payloadSize: number;
+}
+
+export class TelemetryRepo {
+  constructor(private readonly db: Db) {}
+
+  insertTransition(t: TransitionRecord): boolean {
+    return (
+      this.db
+        .prepare(
+          `INSERT OR IGNORE INTO state_transitions (device_id, seq, event_time, received_at, rollout_id, release_id, from_state, state, reason, detail, bytes_done, bytes_total, desired_seq)
+           VALUES (@deviceId, @seq, @eventTime, @receivedAt, @rolloutId, @releaseId, @fromState, @state, @reason, @detail, @bytesDone, @bytesTotal, @desiredSeq)`,
+        )
+        .run(t).changes === 1
+    );
+  }
+
+  insertHeartbeat(h: {
+    deviceId: string;
+    seq: number;
+    eventTime: number;
+    receivedAt: number;
+    uptimeS: number;
+    currentReleaseId: string | null;
+    deploymentState: string | null;
+    agentVersion: string | null;
+    rejectedJson: string;
+  }): boolean {
+    return (
+      this.db
+        .prepare(
+          `INSERT OR IGNORE INTO heartbeats (device_id, seq, event_time, received_at, uptime_s, current_release_id, deployment_state, agent_version, rejected_json)
+           VALUES (@deviceId, @seq, @eventTime, @receivedAt, @uptimeS, @currentReleaseId, @deploymentState, @agentVersion, @rejectedJson)`,
+        )
+        .run(h).changes === 1
+    );
+  }
+
+  insertInventory(i: { deviceId: string; seq: number; eventTime: number; receivedAt: number; json: string }): boolean {
+    return (
+      this.db
+        .prepare("INSERT OR IGNORE INTO inventories (device_id, seq, event_time, received_at, inventory_json) VALUES (@deviceId, @seq, @eventTime, @receivedAt, @json)")
+        .run(i).changes === 1
+    );
+  }
+
+  insertKpi(k: {
+    deviceId: string;
+    seq: number;
+    eventTime: number;
+    receivedAt: number;
+    windowStart: number;
+    windowEnd: number;
+    releaseId: string | null;
+    secondsUp: number;
+    secondsDown: number;
+    eventsProcessed: number;
+    eventsDropped: number;
+    lagBoundsJson: string;
+    lagCountsJson: string;
+  }): boolean {
+    return (
+      this.db
+        .prepare(
+          `INSERT OR IGNORE INTO kpi_reports (device_id, seq, event_time, received_at, window_start, window_end, release_id, seconds_up, seconds_down, events_processed, events_dropped, lag_bounds_json, lag_counts_json)
+           VALUES (@deviceId, @seq, @eventTime, @receivedAt, @windowStart, @windowEnd, @releaseId, @secondsUp, @secondsDown, @eventsProcessed, @eventsDropped, @lagBoundsJson, @lagCountsJson)`,
+        )
+        .run(k).changes === 1
+    );
+  }
+
+  insertAck(a: {
+    deviceId: string;
+    seq: number;
+    eventTime: number;
+    receivedAt: number;
+    commandId: string;
+    commandSeq: number;
+    status: string;
+    reason: string | null;
+    detail: string | null;
+  }): boolean {
+    return (
+      this.db
+        .prepare(
+          `INSERT OR IGNORE INTO command_acks (device_id, seq, event_time, received_at, command_id, command_seq, status, reason, detail)
+           VALUES (@deviceId, @seq, @eventTime, @receivedAt, @commandId, @commandSeq, @status, @reason, @detail)`,
+        )
+        .run(a).changes === 1
+    );
+  }
+
+  recordRejection(r: TelemetryRejection): void {
+    this.db
+      .prepare("INSERT INTO telemetry_rejections (received_at, device_id, topic, reason, detail, payload_size) VALUES (@receivedAt, @deviceId, @topic, @reason, @detail, @payloadSize)")
+      .run(r);
+  }
+
+  rejections(limit = 100): TelemetryRejection[] {
+    return this.db
+      .prepare(
+        "SELECT received_at AS receivedAt, device_id AS deviceId, topic, reason, detail, payload_size AS payloadSize FROM telemetry_rejections ORDER BY id DESC LIMIT ?",
+      )
+      .all(limit) as TelemetryRejection[];
+  }
+
+  /** A device's transitions in the order the device made them (its seq). */
+  transitions(deviceId: string, rolloutId?: string): TransitionRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT device_id AS deviceId, seq, event_time AS eventTime, received_at AS receivedAt, rollout_id AS rolloutId, release_id AS releaseId,
+                from_state AS fromState, state, reason, detail, bytes_done AS bytesDone, bytes_total AS bytesTotal, desired_seq AS desiredSeq
+         FROM state_transitions WHERE device_id = @deviceId AND (@rolloutId IS NULL OR rollout_id = @rolloutId) ORDER BY seq`,
+      )
+      .all({ deviceId, rolloutId: rolloutId ?? null });
+    return rows as TransitionRecord[];
+  }
+}

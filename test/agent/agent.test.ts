@@ -1,0 +1,287 @@
+// The agent against a real broker and a real artifact server, with this test playing the hub.
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, readlinkSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import mqtt from "mqtt";
+import { PAYLOAD_TYPES, generateSigningKey, pb, signEnvelope, topics } from "../../proto/index.js";
+import { startAgent } from "../../device-agent/agent.js";
+import type { Agent } from "../../device-agent/agent.js";
+import type { AgentConfig } from "../../device-agent/config.js";
+import { tempDir, testLogger, waitFor } from "../helpers/wait.js";
+import { ArtifactServer, TestHub, appManifest, installDesired, sha256, startBroker } from "./harness.js";
+import type { TestBroker } from "./harness.js";
+
+const DEVICE = "sc-0001";
+
+let broker: TestBroker;
+let artifacts: ArtifactServer;
+let hub: TestHub;
+let cleanups: (() => void | Promise<void>)[];
+let agents: Agent[];
+let dataDir: string;
+let config: AgentConfig;
+
+beforeEach(async () => {
+  cleanups = [];
+  agents = [];
+  const files = tempDir("verge-artifacts-");
+  const data = tempDir("verge-agent-");
+  cleanups.push(files.cleanup, data.cleanup);
+  dataDir = data.dir;
+  broker = await startBroker();
+  artifacts = await new ArtifactServer(files.dir).start();
+  hub = await new TestHub(broker.url).start();
+  config = hub.agentConfig({ deviceId: DEVICE, dataDir, mqttUrl: broker.url, httpUrl: artifacts.baseUrl });
+});
+
+afterEach(async () => {
+  for (const agent of agents) await agent.stop({ abrupt: true });
+  await hub.close();
+  await artifacts.close();
+  await broker.close();
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+async function start(cfg: AgentConfig = config): Promise<Agent> {
+  const agent = await startAgent(cfg, { logger: testLogger("agent") });
+  agents.push(agent);
+  return agent;
+}
+
+function currentApp(): Buffer {
+  return readFileSync(join(dataDir, "current", "app"));
+}
+
+function currentSlot(): string {
+  return readlinkSync(join(dataDir, "current"));
+}
+
+async function waitForState(state: string, releaseId?: string): Promise<void> {
+  await waitFor(`${DEVICE} reports ${state}`, () => hub.states(DEVICE, releaseId).includes(state));
+}
+
+describe("agent: install", () => {
+  it("reports pending -> downloading -> verified -> activated and runs the new bytes", async () => {
+    const app = artifacts.add(randomBytes(64 * 1024));
+    await hub.publishManifest(appManifest("rel-2", 2, app));
+    await start();
+    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2"));
+
+    await waitForState("activated");
+    expect(hub.states(DEVICE)).toEqual(["pending", "downloading", "verified", "activated"]);
+    const transitions = hub.transitions.filter((t) => t.deviceId === DEVICE);
+    for (const t of transitions) {
+      expect(t).toMatchObject({ releaseId: "rel-2", rolloutId: "ro-1", desiredSeq: 1 });
+      expect(t.eventTime).toBeGreaterThan(0);
+    }
+    const seqs = transitions.map((t) => t.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(transitions.find((t) => stateIs(t, "verified"))).toMatchObject({ bytesDone: app.size, bytesTotal: app.size });
+
+    expect(currentApp().equals(app.bytes)).toBe(true);
+    expect(currentSlot()).toBe(join("slots", "b"));
+    const inventory = await waitFor("inventory with rel-2", () => hub.inventories.find((i) => i.currentReleaseId === "rel-2"));
+    expect(inventory).toMatchObject({ deviceId: DEVICE, variant: "sc-x1", highestCounter: 2 });
+    expect(inventory.slots.find((s) => s.active)).toMatchObject({ name: "b", releaseId: "rel-2" });
+    expect(inventory.components.map((c) => c.name)).toEqual(["base_image", "app", "agent"]);
+    expect(hub.status).toContain("online");
+  });
+
+  it("fails with checksum on a tampered artifact and keeps running the old slot", async () => {
+    const good = artifacts.add(randomBytes(32 * 1024));
+    await hub.publishManifest(appManifest("rel-2", 2, good));
+    const agent = await start();
+    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2"));
+    await waitForState("activated", "rel-2");
+
+    const claimed = randomBytes(32 * 1024);
+    // The server holds other bytes under the hash the manifest claims.
+    const tampered = artifacts.add(randomBytes(32 * 1024), { sha256: sha256(claimed) });
+    await hub.publishManifest(appManifest("rel-3", 3, tampered));
+    await hub.publishDesired(installDesired(DEVICE, 2, "rel-3"));
+
+    await waitForState("failed", "rel-3");
+    expect(hub.last(DEVICE)).toMatchObject({ releaseId: "rel-3", reason: "checksum" });
+    expect(hub.states(DEVICE, "rel-3")).not.toContain("verified");
+    expect(currentSlot()).toBe(join("slots", "b"));
+    expect(currentApp().equals(good.bytes)).toBe(true);
+    expect(agent.snapshot().installed.currentReleaseId).toBe("rel-2");
+    expect(readdirSync(join(dataDir, "downloads")).filter((f) => f.endsWith(".part"))).toEqual([]);
+  });
+});
+
+describe("agent: rejections", () => {
+  it("fails with signature on a manifest signed by an unknown key, and proceeds when a valid one arrives", async () => {
+    const app = artifacts.add(randomBytes(16 * 1024));
+    await hub.publishManifest(appManifest("rel-2", 2, app), [generateSigningKey()]);
+    const agent = await start();
+    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2"));
+
+    await waitForState("failed");
+    expect(hub.last(DEVICE)).toMatchObject({ state: pb.DeploymentState.DEPLOYMENT_STATE_FAILED, reason: "signature" });
+    expect(agent.rejected.unknown_key).toBe(1);
+    expect(existsSync(join(dataDir, "slots", "b", "app"))).toBe(false);
+    expect(artifacts.bytesServed).toBe(0);
+
+    await hub.publishManifest(appManifest("rel-2", 2, app));
+    await waitForState("activated");
+    expect(currentApp().equals(app.bytes)).toBe(true);
+  });
+
+  it("rejects desired states by an unknown key, for another device, expired, or with an older seq", async () => {
+    const app = artifacts.add(randomBytes(16 * 1024));
+    await hub.publishManifest(appManifest("rel-2", 2, app));
+    await hub.publishManifest(appManifest("rel-3", 3, app));
+    const agent = await start();
+    await hub.publishDesired(installDesired(DEVICE, 5, "rel-2", { activate: false }));
+    await waitForState("verified");
+    const before = hub.transitions.length;
+
+    await hub.publishDesired(installDesired(DEVICE, 6, "rel-3"), [generateSigningKey()]);
+    await waitFor("unknown_key counted", () => agent.rejected.unknown_key === 1);
+    // Another device's desired state, delivered on this device's topic (e.g. a misrouted retained message).
+    await publishOnTopicOf(DEVICE, { ...installDesired("sc-9999", 7, "rel-3") });
+    await waitFor("wrong_device counted", () => agent.rejected.wrong_device === 1);
+    await hub.publishDesired(installDesired(DEVICE, 8, "rel-3", { expiresAt: Date.now() - 1000 }));
+    await waitFor("expired counted", () => agent.rejected.expired === 1);
+    await hub.publishDesired(installDesired(DEVICE, 4, "rel-3"));
+    await waitFor("stale_seq counted", () => agent.rejected.stale_seq === 1);
+    // The same desired state again is a duplicate: ignored, not counted.
+    await hub.publishDesired(installDesired(DEVICE, 5, "rel-2", { activate: false }));
+    await hub.publishDesired(installDesired(DEVICE, 3, "rel-3"));
+    await waitFor("second stale_seq counted", () => agent.rejected.stale_seq === 2);
+
+    expect(agent.rejected).toEqual({ unknown_key: 1, wrong_device: 1, expired: 1, stale_seq: 2 });
+    expect(hub.transitions.length).toBe(before);
+    expect(agent.snapshot().desired?.seq).toBe(5);
+    expect(currentSlot()).toBe(join("slots", "a"));
+    expect(existsSync(join(dataDir, "current", "app"))).toBe(false);
+  });
+
+  async function publishOnTopicOf(deviceId: string, desired: Parameters<TestHub["publishDesired"]>[0]): Promise<void> {
+    // publishDesired routes by the payload's device id; put the other device's payload on this device's topic.
+    const client = await mqtt.connectAsync(broker.url, { clientId: "misrouter", protocolVersion: 4 });
+    const payload = pb.DesiredState.encode(pb.DesiredState.create(desired)).finish();
+    await client.publishAsync(topics.desired(deviceId), Buffer.from(signEnvelope(PAYLOAD_TYPES.desired, payload, [hub.hubKey])), { qos: 1, retain: true });
+    await client.endAsync();
+  }
+});
+
+describe("agent: download only, then activate", () => {
+  it("stays verified without touching current, then activates without downloading again", async () => {
+    const app = artifacts.add(randomBytes(48 * 1024));
+    await hub.publishManifest(appManifest("rel-2", 2, app));
+    const agent = await start();
+    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2", { activate: false }));
+
+    await waitForState("verified");
+    expect(agent.snapshot().deployment).toMatchObject({ state: "verified", releaseId: "rel-2" });
+    expect(currentSlot()).toBe(join("slots", "a"));
+    expect(existsSync(join(dataDir, "downloads", app.sha256))).toBe(true);
+    const served = artifacts.bytesServed;
+    expect(served).toBe(app.size);
+
+    await hub.publishDesired(installDesired(DEVICE, 2, "rel-2", { activate: true }));
+    await waitForState("activated");
+    expect(artifacts.bytesServed).toBe(served);
+    expect(hub.transitions.filter((t) => t.desiredSeq === 2).map((t) => t.state)).toEqual([
+      pb.DeploymentState.DEPLOYMENT_STATE_PENDING,
+      pb.DeploymentState.DEPLOYMENT_STATE_VERIFIED,
+      pb.DeploymentState.DEPLOYMENT_STATE_ACTIVATED,
+    ]);
+    expect(currentApp().equals(app.bytes)).toBe(true);
+  });
+});
+
+describe("agent: restarts", () => {
+  it("resumes a download cut by a crash with a Range request and ends activated", async () => {
+    const size = 512 * 1024;
+    const app = artifacts.add(randomBytes(size));
+    await hub.publishManifest(appManifest("rel-2", 2, app));
+    artifacts.stallAfter = 100 * 1024;
+    const first = await start();
+    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2"));
+
+    const part = join(dataDir, "downloads", `${app.sha256}.part`);
+    await waitFor("part file with bytes", () => existsSync(part) && statSync(part).size > 0);
+    await waitForState("downloading");
+    await first.stop({ abrupt: true });
+    const partSize = statSync(part).size;
+    expect(partSize).toBeGreaterThan(0);
+    expect(partSize).toBeLessThan(size);
+    await waitFor("will published", () => hub.status.at(-1) === "offline");
+
+    await start();
+    await waitForState("activated");
+    expect(artifacts.ranges).toContain(`bytes=${partSize}-`);
+    expect(artifacts.bytesServed).toBeLessThan(1.5 * size);
+    expect(currentApp().equals(app.bytes)).toBe(true);
+  });
+
+  it("does nothing more after activation and continues the telemetry seq above the old one", async () => {
+    const app = artifacts.add(randomBytes(16 * 1024));
+    await hub.publishManifest(appManifest("rel-2", 2, app));
+    const first = await start();
+    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2"));
+    await waitForState("activated");
+    const inventoriesBefore = hub.inventories.length;
+    await waitFor("inventory after activation", () => hub.inventories.some((i) => i.currentReleaseId === "rel-2"));
+    const maxSeqBefore = Math.max(...hub.transitions.map((t) => t.seq), ...hub.inventories.map((i) => i.seq));
+    await first.stop();
+    const transitionsBefore = hub.transitions.length;
+    const slotMtime = statSync(join(dataDir, "slots", "b", "app")).mtimeMs;
+
+    const second = await start();
+    // The inventory it publishes on connect shows the same release, with a higher seq.
+    const inventory = await waitFor("inventory from the restarted agent", () => hub.inventories.slice(inventoriesBefore).find((i) => i.seq > maxSeqBefore));
+    expect(inventory.currentReleaseId).toBe("rel-2");
+    // The retained desired state comes again: a duplicate, ignored.
+    await waitFor("restarted agent connected", () => hub.status.at(-1) === "online");
+    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2"));
+    expect(second.rejected).toEqual({});
+    expect(hub.transitions.length).toBe(transitionsBefore);
+    expect(statSync(join(dataDir, "slots", "b", "app")).mtimeMs).toBe(slotMtime);
+    expect(second.snapshot().deployment?.state).toBe("activated");
+    expect(artifacts.bytesServed).toBe(app.size);
+  });
+});
+
+describe("agent: rollback command", () => {
+  it("switches back to the previous slot and acks done", async () => {
+    const v2 = artifacts.add(randomBytes(8 * 1024));
+    const v3 = artifacts.add(randomBytes(8 * 1024));
+    await hub.publishManifest(appManifest("rel-2", 2, v2));
+    await hub.publishManifest(appManifest("rel-3", 3, v3));
+    const agent = await start();
+    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2"));
+    await waitForState("activated", "rel-2");
+    await hub.publishDesired(installDesired(DEVICE, 2, "rel-3"));
+    await waitForState("activated", "rel-3");
+    expect(currentApp().equals(v3.bytes)).toBe(true);
+
+    await hub.sendCommand({
+      deviceId: DEVICE,
+      seq: 3,
+      issuedAt: Date.now(),
+      expiresAt: Date.now() + 60_000,
+      commandId: "cmd-1",
+      type: pb.CommandType.COMMAND_TYPE_ROLLBACK,
+      rolloutId: "ro-1",
+      releaseId: "rel-2",
+    });
+    await waitFor("rollback done ack", () => hub.acks.find((a) => a.commandId === "cmd-1" && a.status === pb.AckStatus.ACK_STATUS_DONE));
+    expect(hub.states(DEVICE, "rel-2").slice(-2)).toEqual(["rolling_back", "rolled_back"]);
+    expect(currentApp().equals(v2.bytes)).toBe(true);
+    expect(agent.snapshot().installed).toMatchObject({ currentReleaseId: "rel-2", previousReleaseId: "rel-3", highestCounter: 3 });
+
+    await hub.sendCommand({ deviceId: DEVICE, seq: 4, expiresAt: Date.now() + 60_000, commandId: "cmd-2", type: pb.CommandType.COMMAND_TYPE_COLLECT_DIAGNOSTICS });
+    await waitFor("unsupported ack", () => hub.acks.find((a) => a.commandId === "cmd-2" && a.reason === "unsupported"));
+  });
+});
+
+function stateIs(t: { state: number }, name: string): boolean {
+  return (pb.DeploymentState[t.state] ?? "").toLowerCase().endsWith(name);
+}
+
