@@ -94,8 +94,11 @@ export async function downloadComponent(component: ComponentRef, opts: DownloadO
   const attempts = opts.attempts ?? 4;
   let bytesFetched = 0;
   let lastError = "";
+  /** URLs that answered with a client error (404, 403, ...): not worth another attempt in this call. */
+  const dead = new Set<string>();
   for (let attempt = 0; attempt < attempts; attempt++) {
     for (const url of urls) {
+      if (dead.has(url)) continue;
       if (opts.signal?.aborted) return { ok: false, reason: "aborted", detail: "download aborted; part file kept" };
       try {
         const done = await transfer(url, component, part, opts);
@@ -105,14 +108,18 @@ export async function downloadComponent(component: ComponentRef, opts: DownloadO
         return { ok: true, file: final, bytesFetched };
       } catch (err) {
         if (opts.signal?.aborted) return { ok: false, reason: "aborted", detail: "download aborted; part file kept" };
-        if (err instanceof TransferError && !err.retryable) {
-          await rm(part, { force: true });
-          return { ok: false, reason: err.reason, detail: err.message };
-        }
         lastError = `${url}: ${(err as Error).message}`;
+        if (err instanceof TransferError && !err.retryable) {
+          if (err.reason !== "download") {
+            await rm(part, { force: true });
+            return { ok: false, reason: err.reason, detail: err.message };
+          }
+          dead.add(url);
+        }
         log.warn({ url, attempt, err: (err as Error).message }, "download attempt failed");
       }
     }
+    if (dead.size === urls.length) break;
     if (attempt + 1 < attempts) {
       const delay = backoffDelay(attempt, opts.retryMinMs ?? 1000, opts.retryMaxMs ?? 30_000, Math.random());
       try {
@@ -122,7 +129,7 @@ export async function downloadComponent(component: ComponentRef, opts: DownloadO
       }
     }
   }
-  return { ok: false, reason: "download", detail: `gave up after ${attempts} attempts: ${lastError}` };
+  return { ok: false, reason: "download", detail: `gave up on ${urls.length} URL(s): ${lastError}` };
 }
 
 interface Transferred {

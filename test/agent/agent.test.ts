@@ -240,6 +240,9 @@ describe("agent: restarts", () => {
     // The retained desired state comes again: a duplicate, ignored.
     await waitFor("restarted agent connected", () => hub.status.at(-1) === "online");
     await hub.publishDesired(installDesired(DEVICE, 1, "rel-2"));
+    // Messages are handled in order: once this command is answered, the duplicate has been handled too.
+    await hub.sendCommand({ deviceId: DEVICE, seq: 2, expiresAt: Date.now() + 60_000, commandId: "barrier", type: pb.CommandType.COMMAND_TYPE_REPORT_INVENTORY });
+    await waitFor("barrier ack", () => hub.acks.find((a) => a.commandId === "barrier"));
     expect(second.rejected).toEqual({});
     expect(hub.transitions.length).toBe(transitionsBefore);
     expect(statSync(join(dataDir, "slots", "b", "app")).mtimeMs).toBe(slotMtime);

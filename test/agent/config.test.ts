@@ -1,0 +1,66 @@
+// Agent config: the shape the hub's enrollment writes, defaults, and every problem listed.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { generateSigningKey, publicKeyToBase64 } from "../../proto/index.js";
+import { loadAgentConfig } from "../../device-agent/config.js";
+import { tempDir } from "../helpers/wait.js";
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => ({ dir, cleanup } = tempDir("verge-config-")));
+afterEach(() => cleanup());
+
+const key = publicKeyToBase64(generateSigningKey().publicKey);
+
+describe("agent config", () => {
+  it("loads YAML with defaults filled in", () => {
+    const file = join(dir, "agent.yaml");
+    writeFileSync(
+      file,
+      [
+        "deviceId: sc-0001",
+        'secret: "c2VjcmV0"',
+        "variant: sc-x1",
+        'hub: { mqttUrl: "mqtt://127.0.0.1:1883", httpUrl: "http://127.0.0.1:8080" }',
+        `trustedKeys: { release: ["${key}"], hub: ["${key}"] }`,
+        "dataDir: /var/lib/verge-agent",
+      ].join("\n"),
+    );
+    const result = loadAgentConfig(file);
+    expect(result).toMatchObject({
+      ok: true,
+      config: {
+        deviceId: "sc-0001",
+        heartbeatIntervalS: 60,
+        inventory: { baseImageVersion: "unknown" },
+        mqtt: { keepaliveS: 60, reconnectMinMs: 1000, reconnectMaxMs: 60_000 },
+        logLevel: "info",
+      },
+    });
+  });
+
+  it("loads JSON and lists every problem with its path", () => {
+    const file = join(dir, "agent.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        deviceId: "bad id!",
+        secret: "x",
+        variant: "sc-x1",
+        hub: { mqttUrl: "http://nope", httpUrl: "http://127.0.0.1:8080" },
+        trustedKeys: { release: ["c2hvcnQ="], hub: [] },
+        dataDir: "/data",
+        mqtt: { reconnectMinMs: 5000, reconnectMaxMs: 1000 },
+      }),
+    );
+    const result = loadAgentConfig(file);
+    expect(result.ok).toBe(false);
+    const paths = result.ok ? [] : result.problems.map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(["deviceId", "hub.mqttUrl", "trustedKeys.release.0", "trustedKeys.hub", "mqtt.reconnectMaxMs"]));
+  });
+
+  it("reports an unreadable file as a problem, not an exception", () => {
+    expect(loadAgentConfig(join(dir, "missing.yaml"))).toMatchObject({ ok: false, problems: [{ path: "(file)" }] });
+  });
+});

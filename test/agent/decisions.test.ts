@@ -1,0 +1,116 @@
+// Table tests for the agent's pure decisions.
+import { describe, expect, it } from "vitest";
+import {
+  acceptCommand,
+  acceptDesired,
+  backoffDelay,
+  canTransition,
+  checkManifest,
+  needsReservation,
+  shouldReportProgress,
+} from "../../device-agent/decisions.js";
+import type { DeploymentStateName } from "../../proto/index.js";
+
+const NOW = 1_700_000_000_000;
+
+describe("acceptDesired", () => {
+  const ctx = { deviceId: "sc-1", lastSeq: 10, now: NOW };
+  it.each([
+    ["next seq", { deviceId: "sc-1", seq: 11, expiresAt: NOW + 1 }, { ok: true }],
+    ["no expiry", { deviceId: "sc-1", seq: 11, expiresAt: 0 }, { ok: true }],
+    ["another device", { deviceId: "sc-2", seq: 11, expiresAt: NOW + 1 }, { ok: false, reason: "wrong_device" }],
+    ["expired", { deviceId: "sc-1", seq: 11, expiresAt: NOW }, { ok: false, reason: "expired" }],
+    ["older seq", { deviceId: "sc-1", seq: 9, expiresAt: NOW + 1 }, { ok: false, reason: "stale_seq" }],
+    ["same seq", { deviceId: "sc-1", seq: 10, expiresAt: NOW + 1 }, { ok: false, reason: "duplicate" }],
+    ["same seq, since expired", { deviceId: "sc-1", seq: 10, expiresAt: NOW - 1 }, { ok: false, reason: "duplicate" }],
+  ])("%s", (_name, desired, expected) => {
+    expect(acceptDesired(desired, ctx)).toMatchObject(expected);
+  });
+});
+
+describe("acceptCommand", () => {
+  const ctx = { deviceId: "sc-1", lastCommandSeq: 5, now: NOW };
+  it.each([
+    ["next seq", { deviceId: "sc-1", seq: 6, expiresAt: NOW + 1 }, { ok: true }],
+    ["another device", { deviceId: "sc-2", seq: 6, expiresAt: NOW + 1 }, { ok: false, reason: "wrong_device" }],
+    ["replayed", { deviceId: "sc-1", seq: 5, expiresAt: NOW + 1 }, { ok: false, reason: "stale_seq" }],
+    ["expired", { deviceId: "sc-1", seq: 6, expiresAt: NOW - 1 }, { ok: false, reason: "expired" }],
+  ])("%s", (_name, command, expected) => {
+    expect(acceptCommand(command, ctx)).toMatchObject(expected);
+  });
+});
+
+describe("checkManifest", () => {
+  const manifest = { releaseId: "rel-5", counter: 5, expiresAt: 0, compatibleVariants: ["sc-x1", "sc-x2"] };
+  const ctx = { releaseId: "rel-5", variant: "sc-x1", highestCounter: 4, now: NOW };
+  it.each([
+    ["valid", manifest, ctx, { ok: true }],
+    ["same counter as installed", manifest, { ...ctx, highestCounter: 5 }, { ok: true }],
+    ["other release", { ...manifest, releaseId: "rel-6" }, ctx, { ok: false, reason: "release_mismatch" }],
+    ["expired", { ...manifest, expiresAt: NOW - 1 }, ctx, { ok: false, reason: "expired" }],
+    ["variant not listed", manifest, { ...ctx, variant: "vms-1" }, { ok: false, reason: "incompatible_variant" }],
+    ["counter below highest", manifest, { ...ctx, highestCounter: 6 }, { ok: false, reason: "counter_rollback" }],
+    ["back to the previous slot", manifest, { ...ctx, highestCounter: 6, previousReleaseId: "rel-5" }, { ok: true }],
+    ["previous slot holds another release", manifest, { ...ctx, highestCounter: 6, previousReleaseId: "rel-4" }, { ok: false, reason: "counter_rollback" }],
+  ])("%s", (_name, m, c, expected) => {
+    expect(checkManifest(m, c)).toMatchObject(expected);
+  });
+});
+
+describe("deployment state machine", () => {
+  const cases: [DeploymentStateName | null, DeploymentStateName, boolean][] = [
+    [null, "pending", true],
+    [null, "activated", false],
+    ["pending", "downloading", true],
+    ["pending", "verified", true],
+    ["pending", "activated", false],
+    ["downloading", "downloading", true],
+    ["downloading", "verified", true],
+    ["downloading", "activated", false],
+    ["verified", "activated", true],
+    ["verified", "downloading", false],
+    ["pending", "failed", true],
+    ["downloading", "failed", true],
+    ["verified", "failed", true],
+    ["failed", "downloading", true],
+    ["failed", "activated", false],
+    ["activated", "failed", false],
+    ["activated", "downloading", false],
+    ["activated", "rolling_back", true],
+    ["rolling_back", "rolled_back", true],
+    ["rolling_back", "failed", true],
+    ["rolled_back", "activated", false],
+    ["cancelled", "downloading", false],
+  ];
+  it.each(cases)("%s -> %s: %s", (from, to, allowed) => {
+    expect(canTransition(from, to)).toBe(allowed);
+  });
+});
+
+describe("progress reports", () => {
+  const total = 1000;
+  it.each([
+    ["first report", undefined, { at: 0, bytes: 0 }, true],
+    ["too soon, small step", { at: 0, bytes: 0 }, { at: 500, bytes: 100 }, false],
+    ["too soon, 25% step", { at: 0, bytes: 0 }, { at: 500, bytes: 250 }, true],
+    ["2 s later", { at: 0, bytes: 0 }, { at: 2000, bytes: 10 }, true],
+    ["2 s later, no progress", { at: 0, bytes: 10 }, { at: 2000, bytes: 10 }, false],
+    ["complete: verified follows", { at: 0, bytes: 900 }, { at: 5000, bytes: 1000 }, false],
+  ])("%s", (_name, last, current, expected) => {
+    expect(shouldReportProgress(last, { ...current, total })).toBe(expected);
+  });
+});
+
+describe("backoff and seq reservation", () => {
+  it("grows, stays within [ceiling/2, ceiling] and is capped", () => {
+    expect(backoffDelay(0, 1000, 60_000, 0)).toBe(500);
+    expect(backoffDelay(0, 1000, 60_000, 0.999)).toBeLessThanOrEqual(1000);
+    expect(backoffDelay(3, 1000, 60_000, 0)).toBe(4000);
+    expect(backoffDelay(20, 1000, 60_000, 0.999)).toBeLessThanOrEqual(60_000);
+    expect(backoffDelay(20, 1000, 60_000, 0)).toBe(30_000);
+  });
+  it("reserves before using a seq at or above the mark", () => {
+    expect(needsReservation(999, 1000)).toBe(false);
+    expect(needsReservation(1000, 1000)).toBe(true);
+  });
+});

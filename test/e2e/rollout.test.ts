@@ -1,0 +1,104 @@
+// End to end: a real hub (embedded broker, SQLite, HTTP) and five real agents (mqtt.js sessions, HTTP downloads,
+// A/B slots in temp dirs). A release made from a file reaches every device; a tampered artifact does not.
+import { randomBytes } from "node:crypto";
+import { readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startTestHub } from "../helpers/hub.js";
+import type { TestHub } from "../helpers/hub.js";
+import { startTestAgent, stateNames } from "../helpers/agents.js";
+import type { TestAgent } from "../helpers/agents.js";
+import { tempDir, waitFor } from "../helpers/wait.js";
+
+let h: TestHub;
+let root: string;
+let cleanup: () => void;
+let agents: TestAgent[] = [];
+
+beforeEach(async () => {
+  const t = tempDir("verge-e2e-");
+  root = t.dir;
+  cleanup = t.cleanup;
+  h = await startTestHub(join(root, "hub"));
+});
+afterEach(async () => {
+  await Promise.all(agents.map((a) => a.agent.stop()));
+  agents = [];
+  await h.stop();
+  cleanup();
+});
+
+interface RolloutView {
+  rollout: { id: string; status: string };
+  progress: Record<string, number> & { total: number };
+  devices: Array<{ deviceId: string; state: string; reason: string | null }>;
+}
+
+async function rolloutStatus(id: string): Promise<RolloutView> {
+  const res = await h.api<RolloutView>("GET", `/api/rollouts/${id}`);
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+/** Makes a release from a file on disk, as an operator would. */
+async function releaseFromFile(id: string, bytes: Buffer): Promise<string> {
+  const file = join(root, `${id}.bin`);
+  writeFileSync(file, bytes);
+  const sha = await h.upload(readFileSync(file));
+  const res = await h.api("POST", "/api/releases", { id, version: id.replace(/^rel-/, ""), variants: ["sc-x1"], components: [{ name: "app", sha256: sha }] });
+  expect(res.status).toBe(201);
+  return sha;
+}
+
+describe("a signed release travels end to end", () => {
+  it("rolls a release made from a file out to 5 agents: every current slot holds the new bytes, 5/5 activated, transitions stored in order", async () => {
+    agents = await Promise.all(["sc-0001", "sc-0002", "sc-0003", "sc-0004", "sc-0005"].map((id) => startTestAgent(h, root, id)));
+    const bytes = randomBytes(512 * 1024);
+    await releaseFromFile("rel-2.4.1", bytes);
+    const created = await h.api<RolloutView>("POST", "/api/rollouts", { id: "ro-e2e", releaseId: "rel-2.4.1", devices: agents.map((a) => a.id) });
+    expect(created.status).toBe(201);
+
+    await waitFor("5/5 activated", async () => (await rolloutStatus("ro-e2e")).progress.activated === 5, 30_000);
+    const status = await waitFor("rollout completed", async () => {
+      const s = await rolloutStatus("ro-e2e");
+      return s.rollout.status === "completed" && s;
+    });
+    expect(status.progress).toMatchObject({ total: 5, activated: 5, failed: 0, pending: 0 });
+
+    for (const a of agents) {
+      expect(readFileSync(join(a.dataDir, "current", "app")).equals(bytes)).toBe(true);
+      const stored = h.hub.repos.telemetry.transitions(a.id, "ro-e2e");
+      expect(stateNames(stored)).toEqual(["pending", "downloading", "verified", "activated"]);
+      const seqs = stored.map((t) => t.seq);
+      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+      expect(new Set(seqs).size).toBe(seqs.length);
+      // the hub holds exactly what the agent emitted
+      expect(seqs).toEqual(a.transitions.filter((t) => t.rolloutId === "ro-e2e").map((t) => t.seq));
+    }
+    // inventory reached the registry: each device reports the new release
+    await waitFor("inventory shows the release", () => agents.every((a) => h.hub.repos.devices.get(a.id)?.currentReleaseId === "rel-2.4.1"));
+  });
+
+  it("a tampered artifact ends failed with reason checksum and leaves the running slot untouched", async () => {
+    agents = [await startTestAgent(h, root, "sc-0100")];
+    const [a] = agents as [TestAgent];
+    const good = randomBytes(64 * 1024);
+    const sha = await releaseFromFile("rel-3.0.0", good);
+    const slotBefore = readlinkSync(join(a.dataDir, "current"));
+    // someone with disk access to the hub swaps the stored bytes (same length) after the manifest was signed
+    const tampered = Buffer.from(good);
+    tampered[100] = tampered[100]! ^ 0xff;
+    writeFileSync(join(h.dataDir, "artifacts", sha.slice(0, 2), sha), tampered);
+
+    await h.api("POST", "/api/rollouts", { id: "ro-tamper", releaseId: "rel-3.0.0", devices: [a.id] });
+    const s = await waitFor("device failed", async () => {
+      const st = await rolloutStatus("ro-tamper");
+      return st.devices[0]?.state === "failed" && st;
+    });
+    expect(s.devices[0]).toMatchObject({ deviceId: a.id, state: "failed", reason: "checksum" });
+    expect(s.rollout.status).toBe("completed");
+    expect(s.progress).toMatchObject({ failed: 1, activated: 0 });
+    expect(readlinkSync(join(a.dataDir, "current"))).toBe(slotBefore);
+    expect(() => readFileSync(join(a.dataDir, "current", "app"))).toThrow(/ENOENT/);
+  });
+});

@@ -1,0 +1,76 @@
+// Real device agents for end-to-end tests: enrolled through the hub's API, each with its own data dir and slots.
+import { join } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { parse as parseYaml, stringify as toYaml } from "yaml";
+import { parseAgentConfig } from "../../device-agent/config.js";
+import type { AgentConfig } from "../../device-agent/config.js";
+import { startAgent } from "../../device-agent/agent.js";
+import type { Agent } from "../../device-agent/agent.js";
+import { pb, stateFromWire } from "../../proto/index.js";
+import type { verge } from "../../proto/index.js";
+import { enroll } from "./hub.js";
+import type { TestHub } from "./hub.js";
+import { testLogger } from "./wait.js";
+
+export interface TestAgent {
+  id: string;
+  dataDir: string;
+  config: AgentConfig;
+  agent: Agent;
+  /** Every transition this agent emitted, in order (what the hub must end up holding). */
+  transitions: verge.v1.StateTransition[];
+  restart(): Promise<void>;
+}
+
+/** The enrolled config adjusted for a test: own data dir, fast reconnects and heartbeats, optional URL overrides. */
+export function testAgentConfig(agentConfigYaml: string, dataDir: string, overrides: { mqttUrl?: string; httpUrl?: string } = {}): Record<string, unknown> {
+  const raw = parseYaml(agentConfigYaml) as Record<string, unknown> & { hub: { mqttUrl: string; httpUrl: string } };
+  return {
+    ...raw,
+    dataDir,
+    heartbeatIntervalS: 1,
+    logLevel: "silent",
+    hub: { mqttUrl: overrides.mqttUrl ?? raw.hub.mqttUrl, httpUrl: overrides.httpUrl ?? raw.hub.httpUrl },
+    mqtt: { keepaliveS: 5, reconnectMinMs: 100, reconnectMaxMs: 500 },
+  };
+}
+
+/** Writes the test config as a YAML file (for agents run as processes). */
+export function writeAgentConfig(file: string, config: Record<string, unknown>): void {
+  writeFileSync(file, toYaml(config), { mode: 0o600 });
+}
+
+export async function startTestAgent(h: TestHub, root: string, id: string, opts: { variant?: string; mqttUrl?: string; httpUrl?: string } = {}): Promise<TestAgent> {
+  const { agentConfig } = await enroll(h, id, opts.variant ?? "sc-x1");
+  const dataDir = join(root, id);
+  mkdirSync(dataDir, { recursive: true });
+  const parsed = parseAgentConfig(testAgentConfig(agentConfig, dataDir, opts));
+  if (!parsed.ok) throw new Error(`agent config for ${id}: ${JSON.stringify(parsed.problems)}`);
+  const config = parsed.config;
+  const transitions: verge.v1.StateTransition[] = [];
+  const launch = async () => {
+    const agent = await startAgent(config, { logger: testLogger(`agent-${id}`) });
+    agent.events.on("transition", (t: verge.v1.StateTransition) => transitions.push(t));
+    return agent;
+  };
+  const ta: TestAgent = {
+    id,
+    dataDir,
+    config,
+    agent: await launch(),
+    transitions,
+    async restart() {
+      await ta.agent.stop();
+      ta.agent = await launch();
+    },
+  };
+  return ta;
+}
+
+/** Names of a transition list, with consecutive repeats (progress reports) folded. */
+export function stateNames(ts: Array<{ state: string | number | null | undefined }>): string[] {
+  const names = ts.map((t) => (typeof t.state === "string" ? t.state : (stateFromWire(t.state) ?? `?${String(t.state)}`)));
+  return names.filter((n, i) => i === 0 || names[i - 1] !== n);
+}
+
+export { pb };
