@@ -463,16 +463,15 @@ class DeviceAgent implements Agent {
     const components = componentsOf(manifest);
     const total = components.reduce((sum, c) => sum + c.size, 0);
     const allPresent = components.every((c) => fileSize(artifactPath(this.downloadsDir, c.sha256)) === c.size);
-    if (!allPresent) {
-      const have = components.reduce(
-        (sum, c) => sum + (fileSize(artifactPath(this.downloadsDir, c.sha256)) ?? fileSize(partPath(this.downloadsDir, c.sha256)) ?? 0),
-        0,
-      );
-      this.transition(d, d.state, "downloading", { bytesDone: Math.min(have, total), bytesTotal: total });
-    }
+    const have = Math.min(
+      total,
+      components.reduce((sum, c) => sum + (fileSize(artifactPath(this.downloadsDir, c.sha256)) ?? fileSize(partPath(this.downloadsDir, c.sha256)) ?? 0), 0),
+    );
+    // Artifacts already verified on the device (a download-only stage, then activate): straight to `verified`.
+    if (!allPresent) this.transition(d, d.state, "downloading", { bytesDone: have, bytesTotal: total });
     const abort = new AbortController();
     this.downloadAbort = abort;
-    let last = { at: this.now(), bytes: 0 };
+    let last = { at: this.now(), bytes: have };
     let doneBefore = 0;
     try {
       for (const component of components) {

@@ -169,6 +169,17 @@ describe("agent: rejections", () => {
   }
 });
 
+describe("agent: heartbeat", () => {
+  it("reports the current release, deployment state, agent version and rejections by reason", async () => {
+    const agent = await start({ ...config, heartbeatIntervalS: 0.1 });
+    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2"), [generateSigningKey()]);
+    await waitFor("unknown_key counted", () => agent.rejected.unknown_key === 1);
+    const heartbeat = await waitFor("heartbeat with the rejection", () => hub.heartbeats.find((h) => h.rejected.unknown_key === 1));
+    expect(heartbeat).toMatchObject({ deviceId: DEVICE, agentVersion: "0.1.0", currentReleaseId: "" });
+    expect(heartbeat.eventTime).toBeGreaterThan(0);
+  });
+});
+
 describe("agent: download only, then activate", () => {
   it("stays verified without touching current, then activates without downloading again", async () => {
     const app = artifacts.add(randomBytes(48 * 1024));
