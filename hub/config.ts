@@ -120,6 +120,12 @@ export function loadHubConfig(file: string | undefined, env: NodeJS.ProcessEnv =
       setPath(raw, path, value);
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return parseHubConfig(raw);
+  try {
+    const config = parseHubConfig(raw);
+    if (problems.length > 0) throw new ConfigError(problems);
+    return config;
+  } catch (err) {
+    if (err instanceof ConfigError && err.problems !== problems) throw new ConfigError([...problems, ...err.problems]);
+    throw err;
+  }
 }

@@ -262,6 +262,32 @@ describe("agent: restarts", () => {
   });
 });
 
+describe("agent: rollback desired state", () => {
+  it("goes back to the release in the inactive slot without downloading, and refuses one it does not hold", async () => {
+    const v2 = artifacts.add(randomBytes(8 * 1024));
+    const v3 = artifacts.add(randomBytes(8 * 1024));
+    await hub.publishManifest(appManifest("rel-2", 2, v2));
+    await hub.publishManifest(appManifest("rel-3", 3, v3));
+    const agent = await start();
+    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2"));
+    await waitForState("activated", "rel-2");
+    await hub.publishDesired(installDesired(DEVICE, 2, "rel-3"));
+    await waitForState("activated", "rel-3");
+    const served = artifacts.bytesServed;
+
+    await hub.publishDesired(installDesired(DEVICE, 3, "rel-2", { action: pb.DesiredAction.DESIRED_ACTION_ROLLBACK }));
+    await waitForState("rolled_back", "rel-2");
+    expect(hub.transitions.filter((t) => t.desiredSeq === 3).map((t) => stateIs(t, "rolling_back") || stateIs(t, "rolled_back"))).toEqual([true, true]);
+    expect(currentApp().equals(v2.bytes)).toBe(true);
+    expect(artifacts.bytesServed).toBe(served);
+    expect(agent.snapshot().installed).toMatchObject({ currentReleaseId: "rel-2", previousReleaseId: "rel-3" });
+
+    await hub.publishDesired(installDesired(DEVICE, 4, "rel-1", { action: pb.DesiredAction.DESIRED_ACTION_ROLLBACK }));
+    await waitFor("rollback to rel-1 refused", () => hub.transitions.find((t) => t.desiredSeq === 4 && t.reason === "rollback_unavailable"));
+    expect(currentApp().equals(v2.bytes)).toBe(true);
+  });
+});
+
 describe("agent: rollback command", () => {
   it("switches back to the previous slot and acks done", async () => {
     const v2 = artifacts.add(randomBytes(8 * 1024));
