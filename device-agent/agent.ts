@@ -312,7 +312,18 @@ class DeviceAgent implements Agent {
     const previous = this.state.deployment;
     if (this.state.installed.currentReleaseId === desired.releaseId) {
       this.cancelInProgress(`desired seq ${desired.seq} asks for ${desired.releaseId}, which is running`);
-      this.log.info({ releaseId: desired.releaseId }, "release already running, nothing to do");
+      this.log.info({ releaseId: desired.releaseId }, "release already running, nothing to install");
+      // Answer the rollout anyway, or the hub would wait forever for a device that is already where it should be.
+      const record: DeploymentRecord = {
+        rolloutId: desired.rolloutId,
+        releaseId: desired.releaseId,
+        desiredSeq: desired.seq,
+        state: "activated",
+        reason: "",
+        detail: "",
+        activation: null,
+      };
+      this.transition(record, null, "activated", { reason: "already_installed", detail: `${desired.releaseId} is already the running release` });
       return;
     }
     if (previous && previous.releaseId !== desired.releaseId) this.cancelInProgress(`superseded by desired seq ${desired.seq}`);

@@ -82,7 +82,8 @@ export function checkManifest(
  * on the device (a download-only stage followed by activation).
  */
 const ALLOWED: Record<DeploymentStateName | "none", readonly DeploymentStateName[]> = {
-  none: ["pending", "rolling_back"],
+  // none -> activated: a desired state names the release already running; the device says so at once.
+  none: ["pending", "activated", "rolling_back"],
   pending: ["downloading", "verified", "failed", "cancelled", "rolling_back"],
   downloading: ["downloading", "verified", "failed", "cancelled", "rolling_back"],
   verified: ["activated", "failed", "cancelled", "rolling_back"],

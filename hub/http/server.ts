@@ -42,8 +42,8 @@ function actor(request: FastifyRequest): string {
 
 export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   // Per-request access logs at info would drown the log at fleet scale: the HTTP logger starts at warn.
-  const httpLogger = deps.logger.child({ module: "http" }, { level: deps.logger.isLevelEnabled("warn") ? "warn" : "silent" });
-  const app = Fastify({ loggerInstance: httpLogger as FastifyBaseLogger, bodyLimit: 1024 * 1024 });
+  const httpLogger: FastifyBaseLogger = deps.logger.child({ module: "http" }, { level: deps.logger.isLevelEnabled("warn") ? "warn" : "silent" });
+  const app = Fastify({ loggerInstance: httpLogger, bodyLimit: 1024 * 1024 });
 
   app.setErrorHandler((err, request, reply) => {
     if (err instanceof HubError) {

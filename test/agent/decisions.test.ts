@@ -60,7 +60,7 @@ describe("checkManifest", () => {
 describe("deployment state machine", () => {
   const cases: [DeploymentStateName | null, DeploymentStateName, boolean][] = [
     [null, "pending", true],
-    [null, "activated", false],
+    [null, "activated", true], // a desired state for the release already running
     ["pending", "downloading", true],
     ["pending", "verified", true],
     ["pending", "activated", false],

@@ -101,4 +101,24 @@ describe("a signed release travels end to end", () => {
     expect(readlinkSync(join(a.dataDir, "current"))).toBe(slotBefore);
     expect(() => readFileSync(join(a.dataDir, "current", "app"))).toThrow(/ENOENT/);
   });
+
+  it("a device already running the release answers a new rollout with activated (already_installed) and downloads nothing", async () => {
+    agents = [await startTestAgent(h, root, "sc-0200")];
+    const [a] = agents as [TestAgent];
+    const bytes = randomBytes(128 * 1024);
+    await releaseFromFile("rel-4.0.0", bytes);
+    await h.api("POST", "/api/rollouts", { id: "ro-first", releaseId: "rel-4.0.0", devices: [a.id] });
+    await waitFor("first rollout completed", async () => (await rolloutStatus("ro-first")).rollout.status === "completed");
+    const served = await (await fetch(h.hub.addresses.httpUrl + "/metrics")).text();
+    const bytesBefore = /verge_artifact_bytes_served_total (\d+)/.exec(served)?.[1];
+
+    await h.api("POST", "/api/rollouts", { id: "ro-again", releaseId: "rel-4.0.0", devices: [a.id] });
+    const s = await waitFor("second rollout completed", async () => {
+      const st = await rolloutStatus("ro-again");
+      return st.rollout.status === "completed" && st;
+    });
+    expect(s.devices[0]).toMatchObject({ state: "activated", reason: "already_installed" });
+    const after = await (await fetch(h.hub.addresses.httpUrl + "/metrics")).text();
+    expect(/verge_artifact_bytes_served_total (\d+)/.exec(after)?.[1]).toBe(bytesBefore);
+  });
 });

@@ -2,7 +2,7 @@
 // messages install nothing; a device cannot touch another device's topics; a wrong secret is refused. Each refusal is
 // counted where an operator can see it.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { existsSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import mqtt from "mqtt";
 import type { ISubscriptionGrant } from "mqtt";
