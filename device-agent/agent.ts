@@ -28,6 +28,7 @@ import {
   acceptDesired,
   backoffDelay,
   canTransition,
+  isInProgress,
   checkManifest,
   needsReservation,
   shouldReportProgress,
@@ -324,6 +325,12 @@ class DeviceAgent implements Agent {
         activation: null,
       };
       this.transition(record, null, "activated", { reason: "already_installed", detail: `${desired.releaseId} is already the running release` });
+      return;
+    }
+    if (previous && previous.releaseId === desired.releaseId && previous.rolloutId === desired.rolloutId && isInProgress(previous.state)) {
+      // The same deployment re-signed by the hub (a fresh expiry): carry on where it is, answering the new seq.
+      previous.desiredSeq = desired.seq;
+      this.persist();
       return;
     }
     if (previous && previous.releaseId !== desired.releaseId) this.cancelInProgress(`superseded by desired seq ${desired.seq}`);

@@ -43,13 +43,6 @@ export const hubConfigSchema = z
       })
       .strict()
       .default({ desiredStateTtlMs: 7 * 24 * 3600 * 1000, manifestTtlMs: 0 }),
-    telemetry: z
-      .object({
-        /** Telemetry is written in batched transactions of at most this many messages. */
-        batchSize: z.number().int().positive().default(500),
-      })
-      .strict()
-      .default({ batchSize: 500 }),
   })
   .strict();
 

@@ -156,6 +156,12 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
     addresses.httpUrl = config.http.publicUrl ?? localUrl("http", config.http.host, httpPort);
 
     const republished = await rollouts.republishActive();
+    await rollouts.refreshExpiring();
+    const refresher = setInterval(() => {
+      rollouts.refreshExpiring().catch((err: unknown) => logger.error({ err }, "re-signing desired states failed"));
+    }, 3600_000);
+    refresher.unref();
+    cleanups.push(() => clearInterval(refresher));
     logger.info({ mqtt: broker.url, http: addresses.httpUrl, dataDir: config.dataDir, republished }, "hub started");
 
     return {

@@ -132,6 +132,28 @@ export class RolloutsService {
     return active.length;
   }
 
+  /**
+   * Re-signs, with a new seq, every desired state of an active rollout that is past half its validity, and publishes
+   * it: a device offline for longer than the validity still finds a desired state it accepts when it comes back.
+   */
+  async refreshExpiring(now = this.now()): Promise<number> {
+    const active = new Set(this.rollouts.list({ status: "active" }).map((r) => r.id));
+    const due = this.rollouts
+      .desiredStates()
+      .filter((d) => d.rolloutId !== null && d.releaseId !== null && active.has(d.rolloutId) && d.expiresAt - now < this.desiredStateTtlMs / 2);
+    if (due.length === 0) return 0;
+    this.db.transaction(() => {
+      for (const d of due) this.issueDesiredState(d.deviceId, d.rolloutId!, d.releaseId!, now);
+    })();
+    const fresh = new Map(this.rollouts.desiredStates().map((d) => [d.deviceId, d]));
+    for (const d of due) {
+      const record = fresh.get(d.deviceId)!;
+      await this.publisher.publish(topics.desired(d.deviceId), record.envelope, { retain: true, qos: 1 });
+    }
+    this.logger.info({ count: due.length }, "desired states re-signed before expiry");
+    return due.length;
+  }
+
   /** Completes active rollouts whose devices have all reached a terminal state. Returns the ids completed. */
   refresh(rolloutIds: Iterable<string>): string[] {
     const completed: string[] = [];

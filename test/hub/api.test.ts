@@ -191,4 +191,23 @@ describe("telemetry ingest", () => {
     await waitFor("offline via will", () => h.hub.repos.devices.get("dev-a")?.online === false);
     client.end(true);
   });
+
+  it("re-signs desired states of active rollouts past half their validity, with a higher seq", async () => {
+    const a = await enroll(h, "dev-a");
+    const sha = await h.upload(Buffer.from("app v2"));
+    await h.api("POST", "/api/releases", { id: "r2", version: "2", variants: ["sc-x1"], components: [{ name: "app", sha256: sha }] });
+    await h.api("POST", "/api/rollouts", { id: "ro-1", releaseId: "r2", devices: ["dev-a"] });
+    const ttl = h.hub.config.rollout.desiredStateTtlMs;
+    expect(await h.hub.services.rollouts.refreshExpiring(Date.now() + ttl / 4)).toBe(0);
+    expect(await h.hub.services.rollouts.refreshExpiring(Date.now() + (ttl * 3) / 4)).toBe(1);
+
+    const client = await connectAsDevice(h, "dev-a", a.secret);
+    const got = new Promise<Buffer>((resolve) => client.on("message", (_t, payload) => resolve(payload)));
+    await client.subscribeAsync(topics.desired("dev-a"), { qos: 1 });
+    const opened = openEnvelope(await got, PAYLOAD_TYPES.desired, [{ keyId: h.hub.keys.hub.keyId, publicKey: h.hub.keys.hub.publicKey }]);
+    const desired = decodeDesiredState(opened.ok ? opened.payload : new Uint8Array());
+    expect(desired.ok && desired.message).toMatchObject({ seq: 2, releaseId: "r2", rolloutId: "ro-1" });
+    expect(desired.ok && desired.message.expiresAt).toBeGreaterThan(Date.now() + ttl / 2);
+    await client.endAsync();
+  });
 });
