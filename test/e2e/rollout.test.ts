@@ -3,30 +3,11 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startTestHub } from "../helpers/hub.js";
-import type { TestHub } from "../helpers/hub.js";
-import { startTestAgent, stateNames } from "../helpers/agents.js";
-import type { TestAgent } from "../helpers/agents.js";
-import { tempDir, waitFor } from "../helpers/wait.js";
+import { describe, expect, it } from "vitest";
+import { startTestAgent, stateNames, useHubWithAgents } from "../helpers/agents.js";
+import { waitFor } from "../helpers/wait.js";
 
-let h: TestHub;
-let root: string;
-let cleanup: () => void;
-let agents: TestAgent[] = [];
-
-beforeEach(async () => {
-  const t = tempDir("verge-e2e-");
-  root = t.dir;
-  cleanup = t.cleanup;
-  h = await startTestHub(join(root, "hub"));
-});
-afterEach(async () => {
-  await Promise.all(agents.map((a) => a.agent.stop()));
-  agents = [];
-  await h.stop();
-  cleanup();
-});
+const ctx = useHubWithAgents("verge-e2e-");
 
 interface RolloutView {
   rollout: { id: string; status: string };
@@ -35,24 +16,26 @@ interface RolloutView {
 }
 
 async function rolloutStatus(id: string): Promise<RolloutView> {
-  const res = await h.api<RolloutView>("GET", `/api/rollouts/${id}`);
+  const res = await ctx.h.api<RolloutView>("GET", `/api/rollouts/${id}`);
   expect(res.status).toBe(200);
   return res.body;
 }
 
 /** Makes a release from a file on disk, as an operator would. */
 async function releaseFromFile(id: string, bytes: Buffer): Promise<string> {
-  const file = join(root, `${id}.bin`);
+  const file = join(ctx.root, `${id}.bin`);
   writeFileSync(file, bytes);
-  const sha = await h.upload(readFileSync(file));
-  const res = await h.api("POST", "/api/releases", { id, version: id.replace(/^rel-/, ""), variants: ["sc-x1"], components: [{ name: "app", sha256: sha }] });
+  const sha = await ctx.h.upload(readFileSync(file));
+  const res = await ctx.h.api("POST", "/api/releases", { id, version: id.replace(/^rel-/, ""), variants: ["sc-x1"], components: [{ name: "app", sha256: sha }] });
   expect(res.status).toBe(201);
   return sha;
 }
 
 describe("a signed release travels end to end", () => {
   it("rolls a release made from a file out to 5 agents: every current slot holds the new bytes, 5/5 activated, transitions stored in order", async () => {
-    agents = await Promise.all(["sc-0001", "sc-0002", "sc-0003", "sc-0004", "sc-0005"].map((id) => startTestAgent(h, root, id)));
+    const { h, root } = ctx;
+    const agents = await Promise.all(["sc-0001", "sc-0002", "sc-0003", "sc-0004", "sc-0005"].map((id) => startTestAgent(h, root, id)));
+    ctx.agents.push(...agents);
     const bytes = randomBytes(512 * 1024);
     await releaseFromFile("rel-2.4.1", bytes);
     const created = await h.api<RolloutView>("POST", "/api/rollouts", { id: "ro-e2e", releaseId: "rel-2.4.1", devices: agents.map((a) => a.id) });
@@ -80,8 +63,9 @@ describe("a signed release travels end to end", () => {
   });
 
   it("a tampered artifact ends failed with reason checksum and leaves the running slot untouched", async () => {
-    agents = [await startTestAgent(h, root, "sc-0100")];
-    const [a] = agents as [TestAgent];
+    const { h, root } = ctx;
+    const a = await startTestAgent(h, root, "sc-0100");
+    ctx.agents.push(a);
     const good = randomBytes(64 * 1024);
     const sha = await releaseFromFile("rel-3.0.0", good);
     const slotBefore = readlinkSync(join(a.dataDir, "current"));
@@ -103,8 +87,9 @@ describe("a signed release travels end to end", () => {
   });
 
   it("a device already running the release answers a new rollout with activated (already_installed) and downloads nothing", async () => {
-    agents = [await startTestAgent(h, root, "sc-0200")];
-    const [a] = agents as [TestAgent];
+    const { h, root } = ctx;
+    const a = await startTestAgent(h, root, "sc-0200");
+    ctx.agents.push(a);
     const bytes = randomBytes(128 * 1024);
     await releaseFromFile("rel-4.0.0", bytes);
     await h.api("POST", "/api/rollouts", { id: "ro-first", releaseId: "rel-4.0.0", devices: [a.id] });

@@ -5,36 +5,18 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import mqtt from "mqtt";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PAYLOAD_TYPES, keyIdOf, pb, signEnvelope, stateToWire, topics } from "../../proto/index.js";
 import type { SigningKey } from "../../proto/index.js";
-import { connectAsDevice, enroll, startTestHub } from "../helpers/hub.js";
-import type { TestHub } from "../helpers/hub.js";
-import { startTestAgent } from "../helpers/agents.js";
-import type { TestAgent } from "../helpers/agents.js";
-import { tempDir, waitFor } from "../helpers/wait.js";
+import { connectAsDevice, enroll } from "../helpers/hub.js";
+import { startTestAgent, useHubWithAgents } from "../helpers/agents.js";
+import { waitFor } from "../helpers/wait.js";
 import { subscribeGranted } from "../broker/harness.js";
 
-let h: TestHub;
-let root: string;
-let cleanup: () => void;
-let agents: TestAgent[] = [];
-
-beforeEach(async () => {
-  const t = tempDir("verge-sec-");
-  root = t.dir;
-  cleanup = t.cleanup;
-  h = await startTestHub(join(root, "hub"));
-});
-afterEach(async () => {
-  await Promise.all(agents.map((a) => a.agent.stop()));
-  agents = [];
-  await h.stop();
-  cleanup();
-});
+const ctx = useHubWithAgents("verge-sec-");
 
 async function metric(name: string, labels: Record<string, string>): Promise<number> {
-  const text = await (await fetch(h.hub.addresses.httpUrl + "/metrics")).text();
+  const text = await (await fetch(ctx.h.hub.addresses.httpUrl + "/metrics")).text();
   const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   const line = text.split("\n").find((l) => l.startsWith(name + "{") && want.every((w) => l.includes(w)));
   return line ? Number(line.split(" ").pop()) : 0;
@@ -46,7 +28,7 @@ function randomKey(): SigningKey {
 }
 
 /** A desired state signed with the given key (the hub's own by default), published retained as the hub would. */
-async function publishDesired(deviceId: string, fields: { deviceId?: string; seq: number; releaseId: string; expiresAt?: number }, key: SigningKey = h.hub.keys.hub) {
+async function publishDesired(deviceId: string, fields: { deviceId?: string; seq: number; releaseId: string; expiresAt?: number }, key: SigningKey = ctx.h.hub.keys.hub) {
   const now = Date.now();
   const payload = pb.DesiredState.encode({
     deviceId: fields.deviceId ?? deviceId,
@@ -58,13 +40,14 @@ async function publishDesired(deviceId: string, fields: { deviceId?: string; seq
     rolloutId: "ro-forged",
     activate: true,
   }).finish();
-  await h.hub.mqtt.publish(topics.desired(deviceId), signEnvelope(PAYLOAD_TYPES.desired, payload, [key]), { retain: true, qos: 1 });
+  await ctx.h.hub.mqtt.publish(topics.desired(deviceId), signEnvelope(PAYLOAD_TYPES.desired, payload, [key]), { retain: true, qos: 1 });
 }
 
 describe("hub->device messages the agent must refuse", () => {
   it("a manifest signed by an unknown key: failed (signature), nothing installed", async () => {
-    agents = [await startTestAgent(h, root, "dev-a")];
-    const [a] = agents as [TestAgent];
+    const { h, root } = ctx;
+    const a = await startTestAgent(h, root, "dev-a");
+    ctx.agents.push(a);
     const sha = await h.upload(randomBytes(4096));
     const manifest = pb.ReleaseManifest.encode({
       releaseId: "rel-evil",
@@ -84,8 +67,9 @@ describe("hub->device messages the agent must refuse", () => {
   });
 
   it("desired states for another device, expired, signed by an unknown key, or older than the last: all rejected, counted, nothing installed", async () => {
-    agents = [await startTestAgent(h, root, "dev-a")];
-    const [a] = agents as [TestAgent];
+    const { h, root } = ctx;
+    const a = await startTestAgent(h, root, "dev-a");
+    ctx.agents.push(a);
     const slot = readlinkSync(join(a.dataDir, "current"));
     await publishDesired(a.id, { deviceId: "dev-b", seq: 10, releaseId: "rel-x" });
     await waitFor("wrong_device counted", () => a.agent.rejected.wrong_device === 1);
@@ -112,6 +96,7 @@ describe("hub->device messages the agent must refuse", () => {
 
 describe("the broker's ACL and authentication, counted by the hub", () => {
   it("device A cannot publish on B's topics nor subscribe to B's cmd or desired", async () => {
+    const { h } = ctx;
     const a = await enroll(h, "dev-a");
     const b = await enroll(h, "dev-b");
     const clientB = await connectAsDevice(h, "dev-b", b.secret);
@@ -136,6 +121,7 @@ describe("the broker's ACL and authentication, counted by the hub", () => {
   });
 
   it("a wrong secret gets CONNACK refused (bad username or password) and is counted", async () => {
+    const { h } = ctx;
     await enroll(h, "dev-a");
     const err = await mqtt
       .connectAsync(h.hub.broker.url, { clientId: "dev-a", username: "dev-a", password: "not-the-secret", protocolVersion: 4, reconnectPeriod: 0 })

@@ -8,9 +8,10 @@ import { startAgent } from "../../device-agent/agent.js";
 import type { Agent } from "../../device-agent/agent.js";
 import { pb, stateFromWire } from "../../proto/index.js";
 import type { verge } from "../../proto/index.js";
-import { enroll } from "./hub.js";
+import { afterEach, beforeEach } from "vitest";
+import { enroll, startTestHub } from "./hub.js";
 import type { TestHub } from "./hub.js";
-import { testLogger } from "./wait.js";
+import { tempDir, testLogger } from "./wait.js";
 
 export interface TestAgent {
   id: string;
@@ -74,3 +75,24 @@ export function stateNames(ts: Array<{ state: string | number | null | undefined
 }
 
 export { pb };
+
+/**
+ * Per-test fixture: a fresh hub in a temp dir before each test; agents pushed to `agents` are stopped, then the hub,
+ * then the dir is removed after each test. Read the fields inside tests (they change per test).
+ */
+export function useHubWithAgents(prefix: string): { h: TestHub; root: string; agents: TestAgent[] } {
+  const ctx = { root: "", agents: [] as TestAgent[] } as { h: TestHub; root: string; agents: TestAgent[] };
+  let cleanup = () => {};
+  beforeEach(async () => {
+    const t = tempDir(prefix);
+    ctx.root = t.dir;
+    cleanup = t.cleanup;
+    ctx.h = await startTestHub(join(t.dir, "hub"));
+  });
+  afterEach(async () => {
+    await Promise.all(ctx.agents.splice(0).map((a) => a.agent.stop()));
+    await ctx.h.stop();
+    cleanup();
+  });
+  return ctx;
+}
