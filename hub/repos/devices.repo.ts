@@ -129,8 +129,15 @@ export class DevicesRepo {
       .run({ id, ...inv });
   }
 
-  touch(id: string, at: number): void {
-    this.db.prepare("UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE id = ?").run(at, id);
+  /** A device that sends anything is connected now: mark it online if it was not (its will marks it offline). */
+  markOnline(id: string, now: number): void {
+    this.db.prepare("UPDATE devices SET online = 1, status_changed_at = ? WHERE id = ? AND online = 0").run(now, id);
+  }
+
+  touch(id: string, at: number, deploymentState?: string): void {
+    this.db
+      .prepare("UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), ?), deployment_state = coalesce(?, deployment_state) WHERE id = ?")
+      .run(at, deploymentState ?? null, id);
   }
 }
 

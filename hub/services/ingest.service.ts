@@ -72,6 +72,8 @@ export class TelemetryIngest {
     }
     if (!m.seq || m.seq <= 0) return { result: "rejected", deviceId, reason: "missing_seq", detail: "seq must be a positive integer" };
     if (!m.eventTime || m.eventTime <= 0) return { result: "rejected", deviceId, reason: "missing_event_time", detail: "event_time must be set" };
+    // Liveness does not hang on the single retained "online" message: whatever a device sends shows it connected.
+    this.devices.markOnline(deviceId, receivedAt);
     return this.store(deviceId, decoded.up, receivedAt);
   }
 
@@ -98,7 +100,7 @@ export class TelemetryIngest {
           desiredSeq: m.desiredSeq || null,
         };
         if (!this.telemetry.insertTransition(record)) return dup;
-        this.devices.touch(deviceId, m.eventTime);
+        this.devices.touch(deviceId, m.eventTime, state);
         if (record.rolloutId) {
           this.rollouts.applyTransition({ ...record, rolloutId: record.rolloutId, now: receivedAt });
           return { result: "stored", deviceId, kind: up.kind, rolloutId: record.rolloutId };

@@ -74,7 +74,13 @@ describe("verge CLI", () => {
     expect(readFileSync(join(t.dir, "dev", "current", "app")).equals(bytes)).toBe(true);
 
     const list = await verge(["device", "list", "-o", "json"], env);
-    expect((JSON.parse(list.stdout) as { devices: Array<{ id: string; currentReleaseId: string }> }).devices[0]).toMatchObject({ id: "cli-1", currentReleaseId: "rel-1.0.0" });
+    expect((JSON.parse(list.stdout) as { devices: Array<{ id: string; currentReleaseId: string }> }).devices[0]).toMatchObject({
+      id: "cli-1",
+      currentReleaseId: "rel-1.0.0",
+      deploymentState: "activated",
+      online: true,
+      appVersion: "1.0.0",
+    });
   });
 
   it("exits with codes that mean something: usage 2, unreachable 3, auth 4, not found 5", async () => {

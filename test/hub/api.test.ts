@@ -190,6 +190,13 @@ describe("telemetry ingest", () => {
     client.stream.destroy();
     await waitFor("offline via will", () => h.hub.repos.devices.get("dev-a")?.online === false);
     client.end(true);
+
+    // back without a status message (e.g. it was lost): any telemetry shows the device connected
+    const again = await connectAsDevice(h, "dev-a", a.secret);
+    const hb = pb.Heartbeat.encode({ deviceId: "dev-a", seq: 50, eventTime: Date.now(), uptimeS: 3 }).finish();
+    await again.publishAsync(topics.up("dev-a", "heartbeat"), Buffer.from(hb), { qos: 1 });
+    await waitFor("online from telemetry", () => h.hub.repos.devices.get("dev-a")?.online === true);
+    await again.endAsync();
   });
 
   it("re-signs desired states of active rollouts past half their validity, with a higher seq", async () => {
