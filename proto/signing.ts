@@ -4,8 +4,6 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import type { KeyObject } from "node:crypto";
 import { verge } from "./gen/verge.js";
 
-export type KeyRole = "release" | "hub";
-
 export interface SigningKey {
   keyId: string;
   privateKey: KeyObject;

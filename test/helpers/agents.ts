@@ -6,7 +6,7 @@ import { parseAgentConfig } from "../../device-agent/config.js";
 import type { AgentConfig } from "../../device-agent/config.js";
 import { startAgent } from "../../device-agent/agent.js";
 import type { Agent } from "../../device-agent/agent.js";
-import { pb, stateFromWire } from "../../proto/index.js";
+import { stateFromWire } from "../../proto/index.js";
 import type { verge } from "../../proto/index.js";
 import { afterEach, beforeEach } from "vitest";
 import { enroll, startTestHub } from "./hub.js";
@@ -74,7 +74,6 @@ export function stateNames(ts: Array<{ state: string | number | null | undefined
   return names.filter((n, i) => i === 0 || names[i - 1] !== n);
 }
 
-export { pb };
 
 /**
  * Per-test fixture: a fresh hub in a temp dir before each test; agents pushed to `agents` are stopped, then the hub,
