@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import cron from "node-cron";
 
 const port = z.number().int().min(0).max(65535);
 const durationMs = z.number().int().positive();
@@ -40,9 +41,27 @@ export const hubConfigSchema = z
         desiredStateTtlMs: durationMs.default(7 * 24 * 3600 * 1000),
         /** Release manifests expire after this (0 = never). */
         manifestTtlMs: z.number().int().min(0).default(0),
+        /** Where `plan: NAME` is looked up (NAME.yaml, .yml or .json). Default: the shipped config/plans. */
+        plansDir: z.string().min(1).optional(),
+        /** node-cron expression (6 fields = with seconds) for evaluating rules and advancing stages. */
+        evaluateCron: z
+          .string()
+          .default("*/10 * * * * *")
+          .refine((expr) => cron.validate(expr), { message: "not a valid node-cron expression (e.g. */10 * * * * * for every 10 s)" }),
+        /** A device asked to roll back that has not confirmed within this is flagged `investigate` and alerted on. */
+        rollbackTimeoutMs: durationMs.default(10 * 60 * 1000),
+        /** Validity of signed commands (rollback, diagnostics); a device offline longer converges from its desired state. */
+        commandTtlMs: durationMs.default(60 * 60 * 1000),
       })
       .strict()
-      .default({ desiredStateTtlMs: 7 * 24 * 3600 * 1000, manifestTtlMs: 0 }),
+      .default({ desiredStateTtlMs: 7 * 24 * 3600 * 1000, manifestTtlMs: 0, evaluateCron: "*/10 * * * * *", rollbackTimeoutMs: 10 * 60 * 1000, commandTtlMs: 60 * 60 * 1000 }),
+    links: z
+      .object({
+        /** Grafana base URL used in pause-event links (the shipped dashboard has uid verge-rollouts). */
+        grafanaUrl: z.string().url().default("http://localhost:3000"),
+      })
+      .strict()
+      .default({ grafanaUrl: "http://localhost:3000" }),
   })
   .strict();
 
@@ -67,6 +86,8 @@ const ENV_OVERRIDES: Array<[string, string[], "string" | "int"]> = [
   ["VERGE_HTTP_HOST", ["http", "host"], "string"],
   ["VERGE_HTTP_PORT", ["http", "port"], "int"],
   ["VERGE_HTTP_PUBLIC_URL", ["http", "publicUrl"], "string"],
+  ["VERGE_PLANS_DIR", ["rollout", "plansDir"], "string"],
+  ["VERGE_GRAFANA_URL", ["links", "grafanaUrl"], "string"],
 ];
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

@@ -22,6 +22,13 @@ import { AuditRepo } from "./repos/audit.repo.js";
 import { DevicesRepo } from "./repos/devices.repo.js";
 import { ReleasesRepo } from "./repos/releases.repo.js";
 import { RolloutsRepo } from "./repos/rollouts.repo.js";
+import { CohortsRepo } from "./repos/cohorts.repo.js";
+import { IncidentsRepo } from "./repos/incidents.repo.js";
+import { KpiRepo } from "./repos/kpi.repo.js";
+import { CohortsService } from "./services/cohorts.service.js";
+import { IncidentsService } from "./services/incidents.service.js";
+import { RolloutScheduler } from "./scheduler.js";
+import { packageRoot } from "./db/database.js";
 import { TelemetryRepo } from "./repos/telemetry.repo.js";
 import { TokensRepo } from "./repos/tokens.repo.js";
 import { TelemetryIngest } from "./services/ingest.service.js";
@@ -42,8 +49,18 @@ export interface Hub {
   readonly dbFile: string;
   /** Set on the first start only: the admin token created for bootstrapping (also written to its file). */
   readonly bootstrapToken: { token: string; file: string } | undefined;
-  readonly services: { registry: RegistryService; releases: ReleasesService; rollouts: RolloutsService };
-  readonly repos: { devices: DevicesRepo; releases: ReleasesRepo; rollouts: RolloutsRepo; telemetry: TelemetryRepo; tokens: TokensRepo; audit: AuditRepo };
+  readonly services: { registry: RegistryService; releases: ReleasesService; rollouts: RolloutsService; cohorts: CohortsService; incidents: IncidentsService };
+  readonly repos: {
+    devices: DevicesRepo;
+    releases: ReleasesRepo;
+    rollouts: RolloutsRepo;
+    telemetry: TelemetryRepo;
+    tokens: TokensRepo;
+    audit: AuditRepo;
+    kpi: KpiRepo;
+    cohorts: CohortsRepo;
+    incidents: IncidentsRepo;
+  };
   stop(): Promise<void>;
 }
 
@@ -80,6 +97,9 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       telemetry: new TelemetryRepo(db),
       tokens: new TokensRepo(db),
       audit: new AuditRepo(db),
+      kpi: new KpiRepo(db),
+      cohorts: new CohortsRepo(db),
+      incidents: new IncidentsRepo(db),
     };
     const auditor = new Auditor(repos.audit, logger.child({ module: "audit" }), now);
     const metrics = new HubMetrics();
@@ -119,16 +139,45 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       { url: broker.url, password: hubSecret, logger: logger.child({ module: "hub-mqtt" }) },
       db,
       ingest,
-      (outcomes) => {
-        const touched = outcomes.flatMap((o) => (o.result === "stored" && o.rolloutId ? [o.rolloutId] : []));
-        if (touched.length > 0) rolloutsRef.service?.refresh(touched);
-      },
+      (outcomes) => rolloutsRef.service?.onTelemetry(outcomes),
       now,
     );
     const registry = new RegistryService(repos.devices, keys, () => addresses, auditor, now);
     const releases = new ReleasesService(repos.releases, store, keys, auditor, config.rollout.manifestTtlMs, now);
-    const rollouts = new RolloutsService(db, repos.rollouts, repos.releases, repos.devices, keys, mqttClient, auditor, logger.child({ module: "rollouts" }), config.rollout.desiredStateTtlMs, now);
+    const rollouts = new RolloutsService({
+      db,
+      rollouts: repos.rollouts,
+      kpi: repos.kpi,
+      releases: repos.releases,
+      devices: repos.devices,
+      cohorts: repos.cohorts,
+      incidents: repos.incidents,
+      keys,
+      publisher: mqttClient,
+      auditor,
+      metrics,
+      logger: logger.child({ module: "rollouts" }),
+      settings: {
+        desiredStateTtlMs: config.rollout.desiredStateTtlMs,
+        commandTtlMs: config.rollout.commandTtlMs,
+        rollbackTimeoutMs: config.rollout.rollbackTimeoutMs,
+        plansDir: config.rollout.plansDir ?? join(packageRoot(), "config", "plans"),
+        grafanaUrl: config.links.grafanaUrl,
+        httpUrl: () => addresses.httpUrl,
+      },
+      now,
+    });
     rolloutsRef.service = rollouts;
+    const cohorts = new CohortsService(db, repos.cohorts, repos.devices, repos.releases, auditor, now);
+    const incidents = new IncidentsService(
+      repos.incidents,
+      repos.releases,
+      auditor,
+      async (releaseId) => {
+        for (const r of repos.rollouts.list({ status: "active", releaseId })) await rollouts.evaluate(r.id);
+      },
+      now,
+    );
 
     await mqttClient.start();
     cleanups.push(() => mqttClient.stop());
@@ -145,6 +194,9 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       registry,
       releases,
       rollouts,
+      cohorts,
+      incidents,
+      kpi: repos.kpi,
       maxArtifactBytes: config.http.maxArtifactBytes,
       health: () => ({ mqttConnected: mqttClient.raw.connected }),
       now,
@@ -162,6 +214,11 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
     }, 3600_000);
     refresher.unref();
     cleanups.push(() => clearInterval(refresher));
+    cleanups.push(() => rollouts.close());
+    const scheduler = new RolloutScheduler(config.rollout.evaluateCron, () => rollouts.evaluateAll(), logger.child({ module: "scheduler" }));
+    scheduler.start();
+    cleanups.push(() => scheduler.stop());
+    await rollouts.evaluateAll();
     logger.info({ mqtt: broker.url, http: addresses.httpUrl, dataDir: config.dataDir, republished }, "hub started");
 
     return {
@@ -175,7 +232,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       addresses,
       dbFile,
       bootstrapToken,
-      services: { registry, releases, rollouts },
+      services: { registry, releases, rollouts, cohorts, incidents },
       repos,
       stop: stopAll,
     };

@@ -34,8 +34,85 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  readonly ruleEvaluations = new Counter({
+    name: "verge_rule_evaluations_total",
+    help: "Pause-rule evaluations, by rollout, stage, rule and whether the rule was firing",
+    labelNames: ["rollout", "stage", "rule", "firing"] as const,
+    registers: [this.registry],
+  });
+  readonly ruleFiring = new Gauge({
+    name: "verge_rule_firing",
+    help: "1 while a pause rule's breach has lasted its `for` span, else 0",
+    labelNames: ["rollout", "stage", "rule"] as const,
+    registers: [this.registry],
+  });
+  readonly pauseEvents = new Counter({
+    name: "verge_pause_events_total",
+    help: "Rollout pauses, by rollout and cause (rule name, failure_threshold, operator)",
+    labelNames: ["rollout", "reason"] as const,
+    registers: [this.registry],
+  });
+  readonly alerts = new Counter({
+    name: "verge_rule_alerts_total",
+    help: "Rules with action alert that fired, by rollout and rule",
+    labelNames: ["rollout", "rule"] as const,
+    registers: [this.registry],
+  });
+  readonly rollbacks = new Counter({
+    name: "verge_rollbacks_requested_total",
+    help: "Devices asked to roll back, by rollout",
+    labelNames: ["rollout"] as const,
+    registers: [this.registry],
+  });
+  readonly rollbacksLate = new Counter({
+    name: "verge_rollbacks_overdue_total",
+    help: "Device rollbacks not confirmed within the rollback time target, by rollout",
+    labelNames: ["rollout"] as const,
+    registers: [this.registry],
+  });
+  readonly rolloutGate = new Gauge({
+    name: "verge_rollout_gate",
+    help: "Gates of each rollout (canaryHealthy, failureThreshold, safetyChecks): 1 true, 0 false",
+    labelNames: ["rollout", "gate"] as const,
+    registers: [this.registry],
+  });
+  readonly rolloutStatus = new Gauge({
+    name: "verge_rollout_status",
+    help: "1 for each rollout's current status",
+    labelNames: ["rollout", "status"] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "verge_hub_" });
+  }
+
+  ruleEvaluated(rollout: string, stage: string, rule: string, firing: boolean): void {
+    this.ruleEvaluations.inc({ rollout, stage, rule, firing: String(firing) });
+    this.ruleFiring.set({ rollout, stage, rule }, firing ? 1 : 0);
+  }
+
+  pauseEvent(rollout: string, reasons: string[]): void {
+    for (const reason of reasons) this.pauseEvents.inc({ rollout, reason });
+  }
+
+  alert(rollout: string, rule: string): void {
+    this.alerts.inc({ rollout, rule });
+  }
+
+  rollbacksRequested(rollout: string, n: number): void {
+    if (n > 0) this.rollbacks.inc({ rollout }, n);
+  }
+
+  rollbacksOverdue(rollout: string, n: number): void {
+    if (n > 0) this.rollbacksLate.inc({ rollout }, n);
+  }
+
+  observeRollout(v: { rollout: { id: string; status: string }; gates: object }): void {
+    for (const [gate, value] of Object.entries(v.gates) as Array<[string, boolean]>) this.rolloutGate.set({ rollout: v.rollout.id, gate }, value ? 1 : 0);
+    for (const status of ["draft", "active", "paused", "completed", "cancelled", "rolled_back"]) {
+      this.rolloutStatus.set({ rollout: v.rollout.id, status }, v.rollout.status === status ? 1 : 0);
+    }
   }
 
   /** Gauges read from the database at scrape time. */

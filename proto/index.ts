@@ -6,6 +6,7 @@ import type { UpKind } from "./topics.js";
 export { verge };
 export * from "./topics.js";
 export * from "./signing.js";
+export * from "./kpi.js";
 
 export const pb = verge.v1;
 

@@ -15,6 +15,13 @@ import type { AuditRepo } from "../repos/audit.repo.js";
 import type { RegistryService } from "../services/registry.service.js";
 import type { ReleasesService } from "../services/releases.service.js";
 import type { RolloutsService } from "../services/rollouts.service.js";
+import type { CohortsService } from "../services/cohorts.service.js";
+import type { IncidentsService } from "../services/incidents.service.js";
+import type { KpiRepo } from "../repos/kpi.repo.js";
+import type { RolloutStatus } from "../rollout/engine.js";
+import { availability, droppedRatio, histogramQuantile } from "../rollout/kpi.js";
+import type { DeploymentStateName } from "../../proto/index.js";
+import { DEPLOYMENT_STATES } from "../../proto/index.js";
 import { registerArtifactRoutes } from "./artifacts.js";
 import { actorOf, makeAuthHook } from "./auth.js";
 
@@ -30,6 +37,9 @@ export interface HttpDeps {
   registry: RegistryService;
   releases: ReleasesService;
   rollouts: RolloutsService;
+  cohorts: CohortsService;
+  incidents: IncidentsService;
+  kpi: KpiRepo;
   maxArtifactBytes: number;
   health: () => { mqttConnected: boolean };
   now: () => number;
@@ -38,6 +48,14 @@ export interface HttpDeps {
 function actor(request: FastifyRequest): string {
   if (!request.principal) throw new HubError("internal", "no principal on an authenticated route");
   return actorOf(request.principal);
+}
+
+function paging(q: { page?: string; pageSize?: string }): { page: number; pageSize: number } {
+  const page = q.page === undefined ? 1 : Number(q.page);
+  const pageSize = q.pageSize === undefined ? 50 : Number(q.pageSize);
+  if (!Number.isInteger(page) || page < 1) throw new HubError("bad_request", `page must be a whole number >= 1, got "${q.page}"`);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new HubError("bad_request", `pageSize must be a whole number from 1 to 1000, got "${q.pageSize}"`);
+  return { page, pageSize };
 }
 
 export function buildHttpServer(deps: HttpDeps): FastifyInstance {
@@ -102,11 +120,100 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       api.post("/rollouts", { config: { role: "release-manager" } }, async (request, reply) =>
         reply.code(201).send(await deps.rollouts.create(request.body, actor(request))),
       );
-      api.get("/rollouts", { config: { role: "viewer" } }, async () => ({ rollouts: deps.rollouts.list() }));
+      api.post("/rollouts/plan", { config: { role: "viewer" } }, async (request) => ({ preview: deps.rollouts.preview(request.body) }));
+      api.get<{ Querystring: { status?: string; releaseId?: string; page?: string; pageSize?: string } }>("/rollouts", { config: { role: "viewer" } }, async (request) => {
+        const q = request.query;
+        const statuses = ["draft", "active", "paused", "completed", "cancelled", "rolled_back"];
+        if (q.status && !statuses.includes(q.status)) throw new HubError("bad_request", `status must be one of ${statuses.join(", ")}`);
+        const { page, pageSize } = paging(q);
+        const filter = { ...(q.status ? { status: q.status as RolloutStatus } : {}), ...(q.releaseId ? { releaseId: q.releaseId } : {}) };
+        const totalCount = deps.rollouts.count(filter);
+        const rollouts = deps.rollouts.page(filter, pageSize, (page - 1) * pageSize).map((r) => {
+          const v = deps.rollouts.status(r.id, { devices: false });
+          return { ...r, activeStage: v.activeStage, gates: v.gates, progress: v.counts };
+        });
+        return { rollouts, page, pageSize, totalCount, totalPages: Math.max(1, Math.ceil(totalCount / pageSize)) };
+      });
       api.get<{ Params: { id: string } }>("/rollouts/:id", { config: { role: "viewer" } }, async (request) => deps.rollouts.status(request.params.id));
-      api.get<{ Params: { id: string } }>("/rollouts/:id/devices", { config: { role: "viewer" } }, async (request) => ({
-        devices: deps.rollouts.status(request.params.id).devices,
+      api.get<{ Params: { id: string }; Querystring: { stage?: string; state?: string; page?: string; pageSize?: string } }>(
+        "/rollouts/:id/devices",
+        { config: { role: "viewer" } },
+        async (request) => {
+          const q = request.query;
+          const states = q.state ? q.state.split(",") : [];
+          const bad = states.filter((x) => !(DEPLOYMENT_STATES as readonly string[]).includes(x));
+          if (bad.length) throw new HubError("bad_request", `unknown state ${bad.join(", ")}: use ${DEPLOYMENT_STATES.join(", ")}`);
+          const { page, pageSize } = paging(q);
+          const filter = { ...(q.stage ? { stage: q.stage } : {}), ...(states.length ? { states: states as DeploymentStateName[] } : {}) };
+          const { devices, totalCount } = deps.rollouts.devicesPage(request.params.id, filter, pageSize, (page - 1) * pageSize);
+          return { devices, page, pageSize, totalCount, totalPages: Math.max(1, Math.ceil(totalCount / pageSize)) };
+        },
+      );
+      api.get<{ Params: { id: string }; Querystring: { after?: string } }>("/rollouts/:id/events", { config: { role: "viewer" } }, async (request) => ({
+        events: deps.rollouts.events(request.params.id, Number(request.query.after ?? 0) || 0),
       }));
+      const verbs: Array<[string, "operator" | "release-manager", (id: string, body: unknown, actor: string) => Promise<unknown>]> = [
+        ["pause", "operator", (id, body, who) => deps.rollouts.pause(id, body, who)],
+        ["resume", "operator", (id, body, who) => deps.rollouts.resume(id, body, who)],
+        ["promote", "release-manager", (id, body, who) => deps.rollouts.promote(id, body, who)],
+        ["abort", "release-manager", (id, body, who) => deps.rollouts.abort(id, body, who)],
+        ["cancel", "release-manager", (id, body, who) => deps.rollouts.abort(id, body, who)],
+        ["retry", "release-manager", (id, body, who) => deps.rollouts.retry(id, body, who)],
+        ["rollback", "release-manager", (id, body, who) => deps.rollouts.rollback(id, body, who)],
+      ];
+      for (const [verb, role, run] of verbs) {
+        api.post<{ Params: { id: string } }>(`/rollouts/:id/${verb}`, { config: { role } }, async (request) => run(request.params.id, request.body ?? {}, actor(request)));
+      }
+      api.post<{ Params: { id: string } }>("/rollouts/:id/evaluate", { config: { role: "operator" } }, async (request) => {
+        await deps.rollouts.evaluate(request.params.id);
+        return deps.rollouts.status(request.params.id, { devices: false });
+      });
+
+      api.get("/cohorts", { config: { role: "viewer" } }, async () => ({ cohorts: deps.cohorts.list() }));
+      api.get<{ Params: { name: string } }>("/cohorts/:name", { config: { role: "viewer" } }, async (request) => ({ cohort: deps.cohorts.get(request.params.name) }));
+      api.post("/cohorts", { config: { role: "release-manager" } }, async (request, reply) => reply.code(201).send({ cohort: deps.cohorts.create(request.body, actor(request)) }));
+      api.post<{ Params: { name: string } }>("/cohorts/:name/members", { config: { role: "release-manager" } }, async (request) => ({
+        cohort: deps.cohorts.add(request.params.name, request.body, actor(request)),
+      }));
+      api.post<{ Params: { name: string } }>("/cohorts/:name/members/remove", { config: { role: "release-manager" } }, async (request) => ({
+        cohort: deps.cohorts.remove(request.params.name, request.body, actor(request)),
+      }));
+      api.post<{ Params: { name: string } }>("/cohorts/:name/retire", { config: { role: "release-manager" } }, async (request) => ({
+        cohort: deps.cohorts.setActive(request.params.name, false, actor(request)),
+      }));
+      api.post<{ Params: { name: string } }>("/cohorts/:name/activate", { config: { role: "release-manager" } }, async (request) => ({
+        cohort: deps.cohorts.setActive(request.params.name, true, actor(request)),
+      }));
+
+      api.get<{ Querystring: { status?: "open" | "closed"; releaseId?: string } }>("/incidents", { config: { role: "viewer" } }, async (request) => ({
+        incidents: deps.incidents.list({ ...(request.query.status ? { status: request.query.status } : {}), ...(request.query.releaseId ? { releaseId: request.query.releaseId } : {}) }),
+      }));
+      api.post("/incidents", { config: { role: "operator" } }, async (request, reply) => reply.code(201).send({ incident: await deps.incidents.open(request.body, actor(request)) }));
+      api.post<{ Params: { id: string } }>("/incidents/:id/close", { config: { role: "operator" } }, async (request) => ({
+        incident: await deps.incidents.close(request.params.id, request.body, actor(request)),
+      }));
+
+      api.get<{ Params: { id: string }; Querystring: { window?: string } }>("/devices/:id/diagnostics", { config: { role: "viewer" } }, async (request) => {
+        const device = deps.registry.get(request.params.id);
+        const now = deps.now();
+        const windowMs = Math.min(Math.max(Number(request.query.window ?? 3_600_000) || 3_600_000, 1000), 30 * 86_400_000);
+        const k = deps.kpi.deviceSums([device.id], now - windowMs, now).get(device.id);
+        return {
+          device,
+          kpi: k
+            ? {
+                windowMs,
+                availability: availability(k),
+                droppedRatio: droppedRatio(k),
+                eventLagP50Ms: histogramQuantile(0.5, k.lagBuckets),
+                eventLagP95Ms: histogramQuantile(0.95, k.lagBuckets),
+                ...k,
+              }
+            : null,
+          transitions: deps.telemetry.transitions(device.id).slice(-50),
+          rejections: deps.telemetry.rejections(1000).filter((r) => r.deviceId === device.id).slice(0, 20),
+        };
+      });
 
       api.get<{ Querystring: { limit?: string } }>("/telemetry/rejections", { config: { role: "viewer" } }, async (request) => ({
         rejections: deps.telemetry.rejections(Math.min(Number(request.query.limit ?? 100) || 100, 1000)),

@@ -20,6 +20,10 @@ export interface Device {
   baseImageVersion: string | null;
   appVersion: string | null;
   rejected: Record<string, number> | null;
+  /** `investigate` when a rollback missed its time target; `healthy` once healthy again after a rollback. */
+  health: "healthy" | "investigate" | null;
+  healthReason: string | null;
+  healthChangedAt: number | null;
 }
 
 interface DeviceRow {
@@ -41,6 +45,9 @@ interface DeviceRow {
   base_image_version: string | null;
   app_version: string | null;
   rejected_json: string | null;
+  health: "healthy" | "investigate" | null;
+  health_reason: string | null;
+  health_changed_at: number | null;
 }
 
 export interface NewDevice {
@@ -134,6 +141,10 @@ export class DevicesRepo {
     this.db.prepare("UPDATE devices SET online = 1, status_changed_at = ? WHERE id = ? AND online = 0").run(now, id);
   }
 
+  setHealth(id: string, health: "healthy" | "investigate", reason: string, now: number): void {
+    this.db.prepare("UPDATE devices SET health = ?, health_reason = ?, health_changed_at = ? WHERE id = ?").run(health, reason, now, id);
+  }
+
   touch(id: string, at: number, deploymentState?: string): void {
     this.db
       .prepare("UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), ?), deployment_state = coalesce(?, deployment_state) WHERE id = ?")
@@ -161,5 +172,8 @@ function toDevice(r: DeviceRow): Device {
     baseImageVersion: r.base_image_version,
     appVersion: r.app_version,
     rejected: r.rejected_json ? (JSON.parse(r.rejected_json) as Record<string, number>) : null,
+    health: r.health,
+    healthReason: r.health_reason,
+    healthChangedAt: r.health_changed_at,
   };
 }

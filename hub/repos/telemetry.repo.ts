@@ -83,17 +83,24 @@ export class TelemetryRepo {
     secondsDown: number;
     eventsProcessed: number;
     eventsDropped: number;
-    lagBoundsJson: string;
-    lagCountsJson: string;
+    lagBounds: number[];
+    lagCounts: number[];
   }): boolean {
-    return (
+    const { lagBounds, lagCounts, ...row } = k;
+    const stored =
       this.db
         .prepare(
           `INSERT OR IGNORE INTO kpi_reports (device_id, seq, event_time, received_at, window_start, window_end, release_id, seconds_up, seconds_down, events_processed, events_dropped, lag_bounds_json, lag_counts_json)
            VALUES (@deviceId, @seq, @eventTime, @receivedAt, @windowStart, @windowEnd, @releaseId, @secondsUp, @secondsDown, @eventsProcessed, @eventsDropped, @lagBoundsJson, @lagCountsJson)`,
         )
-        .run(k).changes === 1
-    );
+        .run({ ...row, lagBoundsJson: JSON.stringify(lagBounds), lagCountsJson: JSON.stringify(lagCounts) }).changes === 1;
+    if (stored) {
+      const bucket = this.db.prepare("INSERT INTO kpi_lag_buckets (device_id, seq, bucket, count) VALUES (?, ?, ?, ?)");
+      lagCounts.forEach((count, i) => {
+        if (count > 0) bucket.run(k.deviceId, k.seq, i, count);
+      });
+    }
+    return stored;
   }
 
   insertAck(a: {

@@ -2,15 +2,15 @@
 // Synchronous on purpose: the MQTT adapter calls it inside one SQLite transaction per batch and acknowledges the
 // messages (PUBACK) only after that transaction commits, so nothing acknowledged is ever lost.
 import type { Logger } from "pino";
-import { decodeUp, parseTopic, pb, stateFromWire } from "../../proto/index.js";
-import type { UpMessage } from "../../proto/index.js";
+import { LAG_BUCKET_BOUNDS_MS, decodeUp, isStandardLagBounds, parseTopic, pb, stateFromWire } from "../../proto/index.js";
+import type { DeploymentStateName, UpMessage } from "../../proto/index.js";
 import type { DevicesRepo } from "../repos/devices.repo.js";
 import type { RolloutsRepo } from "../repos/rollouts.repo.js";
 import type { TelemetryRepo } from "../repos/telemetry.repo.js";
 import type { HubMetrics } from "../metrics.js";
 
 export type IngestOutcome =
-  | { result: "stored"; deviceId: string; kind: string; rolloutId?: string }
+  | { result: "stored"; deviceId: string; kind: string; rolloutId?: string; state?: DeploymentStateName; currentReleaseId?: string }
   | { result: "duplicate"; deviceId: string; kind: string }
   | { result: "status"; deviceId: string; online: boolean }
   | { result: "rejected"; deviceId: string | null; reason: string; detail: string };
@@ -103,7 +103,7 @@ export class TelemetryIngest {
         this.devices.touch(deviceId, m.eventTime, state);
         if (record.rolloutId) {
           this.rollouts.applyTransition({ ...record, rolloutId: record.rolloutId, now: receivedAt });
-          return { result: "stored", deviceId, kind: up.kind, rolloutId: record.rolloutId };
+          return { result: "stored", deviceId, kind: up.kind, rolloutId: record.rolloutId, state };
         }
         return { result: "stored", deviceId, kind: up.kind };
       }
@@ -125,7 +125,7 @@ export class TelemetryIngest {
         });
         if (!stored) return dup;
         this.devices.recordHeartbeat(deviceId, { at: m.eventTime, currentReleaseId: m.currentReleaseId || null, deploymentState: state, agentVersion: m.agentVersion || null, rejected });
-        return { result: "stored", deviceId, kind: up.kind };
+        return { result: "stored", deviceId, kind: up.kind, currentReleaseId: m.currentReleaseId };
       }
       case "inventory": {
         const m = up.message;
@@ -147,6 +147,17 @@ export class TelemetryIngest {
         if (m.lagBucketCounts.length !== m.lagBucketBoundsMs.length + 1) {
           return { result: "rejected", deviceId, reason: "bad_histogram", detail: `${m.lagBucketCounts.length} counts for ${m.lagBucketBoundsMs.length} bounds (expected bounds + 1)` };
         }
+        if (!isStandardLagBounds(m.lagBucketBoundsMs)) {
+          return {
+            result: "rejected",
+            deviceId,
+            reason: "bad_histogram",
+            detail: `lag bucket bounds [${m.lagBucketBoundsMs.join(", ")}] differ from the fixed set [${LAG_BUCKET_BOUNDS_MS.join(", ")}] (proto/kpi.ts)`,
+          };
+        }
+        if (m.windowEnd < m.windowStart) {
+          return { result: "rejected", deviceId, reason: "bad_window", detail: `window_end ${m.windowEnd} is before window_start ${m.windowStart}` };
+        }
         const stored = this.telemetry.insertKpi({
           deviceId,
           seq: m.seq,
@@ -159,8 +170,8 @@ export class TelemetryIngest {
           secondsDown: m.secondsDown,
           eventsProcessed: m.eventsProcessed,
           eventsDropped: m.eventsDropped,
-          lagBoundsJson: JSON.stringify(m.lagBucketBoundsMs),
-          lagCountsJson: JSON.stringify(m.lagBucketCounts),
+          lagBounds: m.lagBucketBoundsMs,
+          lagCounts: m.lagBucketCounts,
         });
         return stored ? { result: "stored", deviceId, kind: up.kind } : dup;
       }

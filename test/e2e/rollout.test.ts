@@ -10,7 +10,7 @@ import { waitFor } from "../helpers/wait.js";
 const ctx = useHubWithAgents("verge-e2e-");
 
 interface RolloutView {
-  rollout: { id: string; status: string };
+  rollout: { id: string; status: string; pauseReason: string | null };
   progress: Record<string, number> & { total: number };
   devices: Array<{ deviceId: string; state: string; reason: string | null }>;
 }
@@ -80,7 +80,12 @@ describe("a signed release travels end to end", () => {
       return st.devices[0]?.state === "failed" && st;
     });
     expect(s.devices[0]).toMatchObject({ deviceId: a.id, state: "failed", reason: "checksum" });
-    expect(s.rollout.status).toBe("completed");
+    // 1 of 1 failed reaches the stage's failure threshold: the rollout stops and says why
+    const paused = await waitFor("rollout paused", async () => {
+      const st = await rolloutStatus("ro-tamper");
+      return st.rollout.status === "paused" && st;
+    });
+    expect(paused.rollout.pauseReason).toContain("1 of 1 device(s) failed");
     expect(s.progress).toMatchObject({ failed: 1, activated: 0 });
     expect(readlinkSync(join(a.dataDir, "current"))).toBe(slotBefore);
     expect(() => readFileSync(join(a.dataDir, "current", "app"))).toThrow(/ENOENT/);

@@ -1,0 +1,93 @@
+// Cohort KPI aggregates, summed in SQL over the devices of a rollout scope and the reports of a time window (by the
+// reports' own window end, i.e. event time: telemetry that arrives late still lands in its window). Only reports made
+// while the device ran the rollout's release count: a device rolled back stops weighing on the release.
+import type { Db } from "../db/database.js";
+import { LAG_BUCKET_BOUNDS_MS } from "../../proto/kpi.js";
+import type { KpiSums } from "../rollout/kpi.js";
+
+export interface KpiScope {
+  rolloutId: string;
+  releaseId: string;
+  /** One stage's devices, or null for every device of the rollout whose desired state was issued. */
+  stage: string | null;
+  from: number;
+  to: number;
+}
+
+export interface DeviceKpi {
+  deviceId: string;
+  secondsUp: number;
+  secondsDown: number;
+  eventsProcessed: number;
+  eventsDropped: number;
+  /** Events in lag buckets above the given bound (for ranking devices by lag). */
+  eventsSlow: number;
+  events: number;
+}
+
+const SCOPE_JOIN = `JOIN rollout_devices rd ON rd.device_id = k.device_id AND rd.rollout_id = @rolloutId AND rd.issued_at IS NOT NULL
+  AND (@stage IS NULL OR rd.stage = @stage)`;
+const SCOPE_WHERE = `k.release_id = @releaseId AND k.window_end > @from AND k.window_end <= @to`;
+
+export class KpiRepo {
+  constructor(private readonly db: Db) {}
+
+  sums(scope: KpiScope): KpiSums {
+    const params = { ...scope };
+    const totals = this.db
+      .prepare(
+        `SELECT count(DISTINCT k.device_id) AS devices, coalesce(sum(k.seconds_up), 0) AS secondsUp, coalesce(sum(k.seconds_down), 0) AS secondsDown,
+                coalesce(sum(k.events_processed), 0) AS eventsProcessed, coalesce(sum(k.events_dropped), 0) AS eventsDropped
+         FROM kpi_reports k ${SCOPE_JOIN} WHERE ${SCOPE_WHERE}`,
+      )
+      .get(params) as Omit<KpiSums, "lagBuckets">;
+    const buckets = this.db
+      .prepare(
+        `SELECT b.bucket AS bucket, sum(b.count) AS n FROM kpi_reports k ${SCOPE_JOIN}
+         JOIN kpi_lag_buckets b ON b.device_id = k.device_id AND b.seq = k.seq
+         WHERE ${SCOPE_WHERE} GROUP BY b.bucket`,
+      )
+      .all(params) as Array<{ bucket: number; n: number }>;
+    const lagBuckets = new Array<number>(LAG_BUCKET_BOUNDS_MS.length + 1).fill(0);
+    for (const b of buckets) if (b.bucket >= 0 && b.bucket < lagBuckets.length) lagBuckets[b.bucket] = b.n;
+    return { ...totals, lagBuckets };
+  }
+
+  /** Per-device sums in the scope, to name the devices that weigh most on a metric. */
+  perDevice(scope: KpiScope, slowAboveBucket: number): DeviceKpi[] {
+    return this.db
+      .prepare(
+        `SELECT k.device_id AS deviceId, sum(k.seconds_up) AS secondsUp, sum(k.seconds_down) AS secondsDown,
+                sum(k.events_processed) AS eventsProcessed, sum(k.events_dropped) AS eventsDropped,
+                coalesce((SELECT sum(b.count) FROM kpi_reports k2 JOIN kpi_lag_buckets b ON b.device_id = k2.device_id AND b.seq = k2.seq
+                          WHERE k2.device_id = k.device_id AND k2.release_id = @releaseId AND k2.window_end > @from AND k2.window_end <= @to AND b.bucket > @slow), 0) AS eventsSlow,
+                coalesce((SELECT sum(b.count) FROM kpi_reports k2 JOIN kpi_lag_buckets b ON b.device_id = k2.device_id AND b.seq = k2.seq
+                          WHERE k2.device_id = k.device_id AND k2.release_id = @releaseId AND k2.window_end > @from AND k2.window_end <= @to), 0) AS events
+         FROM kpi_reports k ${SCOPE_JOIN} WHERE ${SCOPE_WHERE} GROUP BY k.device_id`,
+      )
+      .all({ ...scope, slow: slowAboveBucket }) as DeviceKpi[];
+  }
+
+  /** Latest-window KPIs of devices (for device views): sums over reports ending in (from, to]. */
+  deviceSums(deviceIds: string[], from: number, to: number): Map<string, Omit<KpiSums, "devices">> {
+    const out = new Map<string, Omit<KpiSums, "devices">>();
+    if (deviceIds.length === 0) return out;
+    const totals = this.db.prepare(
+      `SELECT coalesce(sum(seconds_up), 0) AS secondsUp, coalesce(sum(seconds_down), 0) AS secondsDown,
+              coalesce(sum(events_processed), 0) AS eventsProcessed, coalesce(sum(events_dropped), 0) AS eventsDropped, count(*) AS reports
+       FROM kpi_reports WHERE device_id = ? AND window_end > ? AND window_end <= ?`,
+    );
+    const buckets = this.db.prepare(
+      `SELECT b.bucket AS bucket, sum(b.count) AS n FROM kpi_reports k JOIN kpi_lag_buckets b ON b.device_id = k.device_id AND b.seq = k.seq
+       WHERE k.device_id = ? AND k.window_end > ? AND k.window_end <= ? GROUP BY b.bucket`,
+    );
+    for (const id of deviceIds) {
+      const t = totals.get(id, from, to) as Omit<KpiSums, "devices" | "lagBuckets"> & { reports: number };
+      if (t.reports === 0) continue;
+      const lagBuckets = new Array<number>(LAG_BUCKET_BOUNDS_MS.length + 1).fill(0);
+      for (const b of buckets.all(id, from, to) as Array<{ bucket: number; n: number }>) if (b.bucket < lagBuckets.length) lagBuckets[b.bucket] = b.n;
+      out.set(id, { secondsUp: t.secondsUp, secondsDown: t.secondsDown, eventsProcessed: t.eventsProcessed, eventsDropped: t.eventsDropped, lagBuckets });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,298 @@
+// The rollout state machine: stage progression, the three gates of DESIGN and the operator verbs, as pure functions of
+// data (`now` passed in). The service (hub/services/rollouts.service.ts) loads a snapshot, calls `advance`, and applies
+// the returned stage patches and effects in one transaction. Pause intentions from several sources are folded into
+// one status change.
+import type { RuleDef } from "./rules.js";
+
+export type RolloutStatus = "draft" | "active" | "paused" | "completed" | "cancelled" | "rolled_back";
+export type StageKind = "canary" | "pilot" | "wave";
+export type StageStatus = "pending" | "active" | "converged" | "completed" | "failed";
+export type Activation = "download_then_activate" | "immediate";
+
+export function isTerminalRollout(status: RolloutStatus): boolean {
+  return status === "completed" || status === "cancelled" || status === "rolled_back";
+}
+
+export interface StageConfig {
+  observeMs: number;
+  approval: boolean;
+  deviceTimeoutMs: number;
+  /** Fraction 0..1: the failureThreshold gate fails when failed > 0 and failed / total >= threshold. */
+  failureThreshold: number;
+  activation: Activation;
+}
+
+/** Device counts of a stage. `notStarted` devices have no desired state yet (their stage has not begun). */
+export interface StageCounts {
+  total: number;
+  notStarted: number;
+  pending: number;
+  downloading: number;
+  verified: number;
+  activated: number;
+  failed: number;
+  cancelled: number;
+  rolling_back: number;
+  rolled_back: number;
+  /** Devices holding at `verified` because their safety check fails. */
+  safetyBlocked: number;
+}
+
+export interface StageSnapshot {
+  name: string;
+  kind: StageKind;
+  status: StageStatus;
+  config: StageConfig;
+  startedAt: number | null;
+  activationIssuedAt: number | null;
+  convergedAt: number | null;
+  observeUntil: number | null;
+  approvalRequestedAt: number | null;
+  approvedAt: number | null;
+  completedAt: number | null;
+  counts: StageCounts;
+  /** Devices still in progress past their deadline. */
+  overdue: string[];
+}
+
+export interface Gates {
+  /** The canary converged and no rule is firing (true when the plan has no canary). */
+  canaryHealthy: boolean;
+  /** The active stage's failed share is below its threshold. */
+  failureThreshold: boolean;
+  /** No device of the active stage is held back by a failing safety check. */
+  safetyChecks: boolean;
+}
+
+/** A rule that started firing at this evaluation. */
+export interface Firing {
+  rule: RuleDef;
+  stage: string;
+  value: number | null;
+  devices: number;
+  explanation: string;
+  breachSince: number;
+}
+
+export type PauseIntent =
+  | { kind: "rule"; firing: Firing }
+  | { kind: "failure_threshold"; stage: string; failed: number; total: number; threshold: number };
+
+export type Effect =
+  | { type: "start_stage"; stage: string; activate: boolean }
+  | { type: "issue_activation"; stage: string }
+  | { type: "time_out_devices"; stage: string; deviceIds: string[] }
+  | { type: "stage_converged"; stage: string; observeUntil: number }
+  | { type: "request_approval"; stage: string }
+  | { type: "stage_completed"; stage: string; gates: Gates; forced: boolean }
+  | { type: "alert"; firing: Firing }
+  | { type: "rollback"; stage: string | null; reason: string }
+  | { type: "pause"; intents: PauseIntent[] }
+  | { type: "complete" };
+
+export interface StagePatch {
+  name: string;
+  status?: StageStatus;
+  startedAt?: number;
+  activationIssuedAt?: number;
+  convergedAt?: number;
+  observeUntil?: number;
+  approvalRequestedAt?: number;
+  approvedAt?: number;
+  completedAt?: number;
+  failedAt?: number;
+}
+
+export interface Decision {
+  status: RolloutStatus;
+  patches: StagePatch[];
+  effects: Effect[];
+  gates: Gates;
+}
+
+export function inProgress(c: StageCounts): number {
+  return c.notStarted + c.pending + c.downloading + c.verified + c.rolling_back;
+}
+
+export function failedShare(c: StageCounts): number {
+  return c.total > 0 ? c.failed / c.total : 0;
+}
+
+export function failureGatePasses(c: StageCounts, threshold: number): boolean {
+  return c.failed === 0 || failedShare(c) < threshold;
+}
+
+/** Index of the stage the rollout is working on: the first not completed, or -1 when every stage is. */
+export function activeStageIndex(stages: readonly StageSnapshot[]): number {
+  return stages.findIndex((s) => s.status !== "completed");
+}
+
+export function computeGates(stages: readonly StageSnapshot[], ruleFiring: boolean): Gates {
+  const canary = stages.find((s) => s.kind === "canary");
+  const canaryConverged = !canary || canary.status === "converged" || canary.status === "completed";
+  const idx = activeStageIndex(stages);
+  const active = idx >= 0 ? stages[idx] : undefined;
+  return {
+    canaryHealthy: canaryConverged && !ruleFiring,
+    failureThreshold: active ? failureGatePasses(active.counts, active.config.failureThreshold) : true,
+    safetyChecks: active ? active.counts.safetyBlocked === 0 : true,
+  };
+}
+
+/** DESIGN's status words: canary pending | converged | failed; pilot and waves pending | active | completed | paused. */
+export function displayStageStatus(kind: StageKind, status: StageStatus, rollout: RolloutStatus): string {
+  if (kind === "canary") {
+    if (status === "converged" || status === "completed") return "converged";
+    if (status === "failed") return "failed";
+    return "pending";
+  }
+  if (status === "pending" || status === "completed") return status;
+  return rollout === "paused" || status === "failed" ? "paused" : "active";
+}
+
+/**
+ * One evaluation of an active rollout: act on rules that started firing, time out overdue devices, check the failure
+ * gate, and move stages forward as far as the data allows (an empty stage or a window already over does not wait for
+ * the next tick). A rollout that is not active is left alone.
+ */
+export function advance(input: { now: number; status: RolloutStatus; stages: StageSnapshot[]; firings: Firing[]; ruleFiring: boolean }): Decision {
+  const { now } = input;
+  const stages = input.stages.map((s) => ({ ...s, counts: { ...s.counts } }));
+  const patches = new Map<string, StagePatch>();
+  const effects: Effect[] = [];
+  const pauses: PauseIntent[] = [];
+  const patch = (s: StageSnapshot, p: Omit<StagePatch, "name">) => {
+    Object.assign(s, p);
+    patches.set(s.name, { ...patches.get(s.name), name: s.name, ...p });
+  };
+  const done = (status: RolloutStatus): Decision => ({ status, patches: [...patches.values()], effects, gates: computeGates(stages, input.ruleFiring) });
+
+  if (input.status !== "active") return done(input.status);
+
+  for (const firing of input.firings) {
+    if (firing.rule.action === "alert") {
+      effects.push({ type: "alert", firing });
+      continue;
+    }
+    pauses.push({ kind: "rule", firing });
+    if (firing.rule.action === "pause_and_rollback") {
+      const stage = firing.rule.scope === "stage" ? firing.stage : null;
+      effects.push({ type: "rollback", stage, reason: `rule ${firing.rule.name}` });
+      const target = stage === null ? stages.filter((s) => s.status !== "pending") : stages.filter((s) => s.name === stage);
+      for (const s of target) if (s.status !== "completed") patch(s, { status: "failed", failedAt: now });
+    }
+  }
+
+  let guard = stages.length * 3 + 1;
+  while (pauses.length === 0 && guard-- > 0) {
+    const idx = activeStageIndex(stages);
+    if (idx < 0) {
+      effects.push({ type: "complete" });
+      return done("completed");
+    }
+    const s = stages[idx]!;
+    if (s.status === "failed") break;
+
+    if (s.status === "pending") {
+      const activate = s.config.activation === "immediate";
+      patch(s, { status: "active", startedAt: now, ...(activate ? { activationIssuedAt: now } : {}) });
+      effects.push({ type: "start_stage", stage: s.name, activate });
+      s.counts.pending += s.counts.notStarted;
+      s.counts.notStarted = 0;
+      if (s.counts.total > 0) break;
+    }
+
+    if (s.status === "active") {
+      if (s.overdue.length > 0) {
+        effects.push({ type: "time_out_devices", stage: s.name, deviceIds: [...s.overdue] });
+        s.counts.failed += s.overdue.length;
+        // They were somewhere in progress; take them out of the in-progress buckets, most advanced last.
+        let left = s.overdue.length;
+        for (const key of ["notStarted", "pending", "downloading", "verified", "rolling_back"] as const) {
+          const n = Math.min(left, s.counts[key]);
+          s.counts[key] -= n;
+          left -= n;
+        }
+        s.overdue = [];
+      }
+      if (!failureGatePasses(s.counts, s.config.failureThreshold)) {
+        patch(s, { status: "failed", failedAt: now });
+        pauses.push({ kind: "failure_threshold", stage: s.name, failed: s.counts.failed, total: s.counts.total, threshold: s.config.failureThreshold });
+        break;
+      }
+      const waitingToActivate = s.activationIssuedAt === null;
+      if (waitingToActivate) {
+        const stillDownloading = s.counts.notStarted + s.counts.pending + s.counts.downloading + s.counts.rolling_back;
+        if (stillDownloading > 0) break;
+        patch(s, { activationIssuedAt: now });
+        if (s.counts.verified > 0) {
+          effects.push({ type: "issue_activation", stage: s.name });
+          break;
+        }
+      }
+      if (inProgress(s.counts) > 0) break;
+      const observeUntil = now + s.config.observeMs;
+      patch(s, { status: "converged", convergedAt: now, observeUntil });
+      effects.push({ type: "stage_converged", stage: s.name, observeUntil });
+    }
+
+    if (s.status === "converged") {
+      if (!failureGatePasses(s.counts, s.config.failureThreshold)) {
+        patch(s, { status: "failed", failedAt: now });
+        pauses.push({ kind: "failure_threshold", stage: s.name, failed: s.counts.failed, total: s.counts.total, threshold: s.config.failureThreshold });
+        break;
+      }
+      if (now < (s.observeUntil ?? 0)) break;
+      const gates = computeGates(stages, input.ruleFiring);
+      if (!gates.canaryHealthy || !gates.failureThreshold || !gates.safetyChecks) break;
+      if (s.config.approval && s.approvedAt === null) {
+        if (s.approvalRequestedAt === null) {
+          patch(s, { approvalRequestedAt: now });
+          effects.push({ type: "request_approval", stage: s.name });
+        }
+        break;
+      }
+      patch(s, { status: "completed", completedAt: now });
+      effects.push({ type: "stage_completed", stage: s.name, gates, forced: false });
+    }
+  }
+
+  if (pauses.length > 0) {
+    effects.push({ type: "pause", intents: pauses });
+    return done("paused");
+  }
+  return done("active");
+}
+
+export type VerbResult = { ok: true; patches: StagePatch[]; effects: Effect[] } | { ok: false; code: "conflict" | "bad_request"; message: string };
+
+/**
+ * `promote`: approve the active stage, which then completes as soon as its window is over and its gates pass; with
+ * `force`, complete it now whatever its window and gates (the next evaluation starts the next stage).
+ */
+export function promote(input: { now: number; status: RolloutStatus; stages: StageSnapshot[]; force: boolean; ruleFiring: boolean }): VerbResult & { stage?: string } {
+  if (input.status !== "active") {
+    return { ok: false, code: "conflict", message: `rollout is ${input.status}; only an active rollout can be promoted${input.status === "paused" ? " (resume it first)" : ""}` };
+  }
+  const idx = activeStageIndex(input.stages);
+  const s = idx >= 0 ? input.stages[idx] : undefined;
+  if (!s) return { ok: false, code: "conflict", message: "every stage is already completed" };
+  if (s.status === "failed") return { ok: false, code: "conflict", message: `stage ${s.name} failed; retry its failed devices or roll it back` };
+  if (input.force) {
+    return {
+      ok: true,
+      stage: s.name,
+      patches: [{ name: s.name, status: "completed", completedAt: input.now }],
+      effects: [{ type: "stage_completed", stage: s.name, gates: computeGates(input.stages, input.ruleFiring), forced: true }],
+    };
+  }
+  if (!s.config.approval) {
+    return {
+      ok: false,
+      code: "conflict",
+      message: `stage ${s.name} does not need approval: it completes by itself when its observation window ends and its gates pass (promote --force skips the window and the gates)`,
+    };
+  }
+  if (s.approvedAt !== null) return { ok: false, code: "conflict", message: `stage ${s.name} is already approved` };
+  return { ok: true, stage: s.name, patches: [{ name: s.name, approvedAt: input.now }], effects: [] };
+}
