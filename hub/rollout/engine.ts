@@ -155,7 +155,15 @@ export function displayStageStatus(kind: StageKind, status: StageStatus, rollout
  * gate, and move stages forward as far as the data allows (an empty stage or a window already over does not wait for
  * the next tick). A rollout that is not active is left alone.
  */
-export function advance(input: { now: number; status: RolloutStatus; stages: StageSnapshot[]; firings: Firing[]; ruleFiring: boolean }): Decision {
+export function advance(input: {
+  now: number;
+  status: RolloutStatus;
+  stages: StageSnapshot[];
+  firings: Firing[];
+  ruleFiring: boolean;
+  /** A rule of the active stage sees a breach that has not yet lasted its `for`: the stage does not complete meanwhile. */
+  ruleBreaching?: boolean;
+}): Decision {
   const { now } = input;
   const stages = input.stages.map((s) => ({ ...s, counts: { ...s.counts } }));
   const patches = new Map<string, StagePatch>();
@@ -243,6 +251,7 @@ export function advance(input: { now: number; status: RolloutStatus; stages: Sta
         break;
       }
       if (now < (s.observeUntil ?? 0)) break;
+      if (input.ruleBreaching) break;
       const gates = computeGates(stages, input.ruleFiring);
       if (!gates.canaryHealthy || !gates.failureThreshold || !gates.safetyChecks) break;
       if (s.config.approval && s.approvedAt === null) {

@@ -349,8 +349,8 @@ export class RolloutsService {
       const stageRows = this.d.rollouts.stages(rolloutId);
       const snapshots = this.snapshots(rollout, stageRows, now);
       const idx = activeStageIndex(snapshots);
-      const { firings, ruleFiring } = idx >= 0 ? this.evaluateRules(rollout, snapshots[idx]!.name, now) : { firings: [], ruleFiring: false };
-      const decision = advance({ now, status: rollout.status, stages: snapshots, firings, ruleFiring });
+      const { firings, ruleFiring, ruleBreaching } = idx >= 0 ? this.evaluateRules(rollout, snapshots[idx]!.name, now) : { firings: [], ruleFiring: false, ruleBreaching: false };
+      const decision = advance({ now, status: rollout.status, stages: snapshots, firings, ruleFiring, ruleBreaching });
       for (const p of decision.patches) this.d.rollouts.patchStage(rolloutId, p);
       for (const effect of decision.effects) this.apply(rollout, stageRows, effect, now, out);
       if (decision.status !== rollout.status && decision.status !== "paused") this.d.rollouts.setStatus(rolloutId, decision.status, now);
@@ -379,9 +379,10 @@ export class RolloutsService {
   }
 
   /** Evaluates the active stage's rules (SQL aggregates, pure verdicts), saves their state, returns new firings. */
-  private evaluateRules(rollout: Rollout, stage: string, now: number): { firings: Firing[]; ruleFiring: boolean } {
+  private evaluateRules(rollout: Rollout, stage: string, now: number): { firings: Firing[]; ruleFiring: boolean; ruleBreaching: boolean } {
     const firings: Firing[] = [];
     let ruleFiring = false;
+    let ruleBreaching = false;
     const figures = new Map<string, ScopeFigures>();
     for (const rule of this.d.rollouts.rules(rollout.id, stage)) {
       const scopeStage = rule.scope === "stage" ? stage : null;
@@ -403,6 +404,7 @@ export class RolloutsService {
       this.d.rollouts.saveRuleState({ rolloutId: rollout.id, stage, name: rule.name, state: a.state, verdict: a.verdict, value: m.value, devices: m.devices, now });
       this.d.metrics.ruleEvaluated(rollout.id, stage, rule.name, a.verdict === "firing");
       if (a.verdict === "firing") ruleFiring = true;
+      if (a.verdict === "pending" && rule.action !== "alert") ruleBreaching = true;
       if (a.fired) {
         const heldForMs = now - (a.state.breachSince ?? now);
         firings.push({
@@ -415,7 +417,7 @@ export class RolloutsService {
         });
       }
     }
-    return { firings, ruleFiring };
+    return { firings, ruleFiring, ruleBreaching };
   }
 
   private apply(rollout: Rollout, stageRows: StageRow[], effect: Effect, now: number, out: Outgoing[]): void {
