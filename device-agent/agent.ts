@@ -8,6 +8,7 @@ import mqtt from "mqtt";
 import type { MqttClient } from "mqtt";
 import type { Logger } from "pino";
 import {
+  LAG_BUCKET_BOUNDS_MS,
   PAYLOAD_TYPES,
   decodeCommand,
   decodeDesiredState,
@@ -35,6 +36,8 @@ import {
 } from "./decisions.js";
 import { artifactPath, downloadComponent, partPath } from "./download.js";
 import type { ComponentRef } from "./download.js";
+import { createKpiSource, parseKpiCounts } from "./kpi.js";
+import type { KpiSource, KpiWindow } from "./kpi.js";
 import { loadState, saveState } from "./state-file.js";
 import type { AgentState, DeploymentRecord } from "./state-file.js";
 import type { InstallRelease, UpdateModule } from "./update-module.js";
@@ -44,6 +47,8 @@ export interface AgentDeps {
   now?: () => number;
   /** Defaults to the A/B directory module on <dataDir>. */
   updateModule?: UpdateModule;
+  /** Replaces the KPI source the config names (tests, the fleet simulator, an application linked in-process). */
+  kpiSource?: KpiSource;
 }
 
 export interface RejectedEvent {
@@ -53,10 +58,20 @@ export interface RejectedEvent {
 }
 
 export interface Agent {
-  /** "transition" (verge.v1.StateTransition), "rejected" (RejectedEvent), "connected" (). */
+  /**
+   * "transition" (verge.v1.StateTransition), "rejected" (RejectedEvent), "connected" (), "kpi" (verge.v1.KpiReport,
+   * once published).
+   */
   readonly events: EventEmitter;
   /** Hub->device messages refused since start, by reason. */
   readonly rejected: Record<string, number>;
+  /**
+   * KPI windows not reported since start, by reason: "file_missing", "file_unreadable", "file_invalid",
+   * "command_failed", "command_timeout", "command_invalid" (built-in sources), "source_error" (the source threw),
+   * "invalid_counts" (a source returned counts of the wrong shape), "busy" (a tick came while the source was still
+   * collecting the previous window).
+   */
+  readonly kpiProblems: Record<string, number>;
   /** A copy of the persisted state. */
   snapshot(): AgentState;
   /** abrupt: drop the connection without DISCONNECT (the will fires) and abort downloads keeping part files. */
@@ -70,10 +85,12 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
 }
 
 type TransitionFields = { reason?: string; detail?: string; bytesDone?: number; bytesTotal?: number };
+type RollbackOutcome = { ok: true; detail: string } | { ok: false; reason: string; detail: string };
 
 class DeviceAgent implements Agent {
   readonly events = new EventEmitter();
   readonly rejected: Record<string, number> = {};
+  readonly kpiProblems: Record<string, number> = {};
 
   private readonly log: Logger;
   private readonly now: () => number;
@@ -93,6 +110,14 @@ class DeviceAgent implements Agent {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private stopped = false;
 
+  private kpiSource: KpiSource | null;
+  private kpiTimer: NodeJS.Timeout | null = null;
+  /** Start of the next KPI window: the end of the last reported one (the agent's start at first). */
+  private kpiWindowStart = 0;
+  /** The KPI collection in flight; ticks while it runs are skipped. */
+  private kpiCollecting: Promise<void> | null = null;
+  private readonly kpiAbort = new AbortController();
+
   /** The running drive loop and the abort switch of its download, if any. */
   private driving: Promise<void> | null = null;
   private redrive = false;
@@ -111,6 +136,7 @@ class DeviceAgent implements Agent {
     this.releaseKeys = config.trustedKeys.release.map(trustedKeyFromBase64);
     this.downloadsDir = join(config.dataDir, "downloads");
     this.startedAt = this.now();
+    this.kpiSource = deps.kpiSource ?? null;
   }
 
   async start(): Promise<void> {
@@ -129,9 +155,19 @@ class DeviceAgent implements Agent {
       await this.actOnDesired(this.desired);
     }
 
+    this.kpiSource ??= createKpiSource(this.config.kpi.source, {
+      deviceId: this.config.deviceId,
+      dataDir: this.config.dataDir,
+      logger: this.log,
+      problems: this.kpiProblems,
+    });
+    this.kpiWindowStart = this.startedAt;
+
     this.connect();
     this.heartbeatTimer = setInterval(() => this.publishHeartbeat(), this.config.heartbeatIntervalS * 1000);
     this.heartbeatTimer.unref();
+    this.kpiTimer = setInterval(() => this.onKpiTick(), this.config.kpi.intervalS * 1000);
+    this.kpiTimer.unref();
     this.log.info(
       { deployment: this.state.deployment, current: this.state.installed.currentReleaseId, agentVersion: this.agentVersion },
       "agent started",
@@ -148,7 +184,10 @@ class DeviceAgent implements Agent {
     if (this.stopped) return;
     this.stopped = true;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.kpiTimer) clearInterval(this.kpiTimer);
+    this.kpiAbort.abort();
     this.downloadAbort?.abort();
+    await this.kpiCollecting;
     await this.driving?.catch(() => undefined);
     await this.inbox.catch(() => undefined);
     const client = this.client;
@@ -584,11 +623,27 @@ class DeviceAgent implements Agent {
   // Rollback (command or desired state)
   // ---------------------------------------------------------------------------------------------------------------
 
-  /** Switches back to `releaseId` when the inactive slot holds it. Returns why not, or undefined when done. */
-  private async rollbackTo(releaseId: string, rolloutId: string, desiredSeq: number): Promise<{ reason: string; detail: string } | undefined> {
+  /**
+   * Switches back to `releaseId` when the inactive slot holds it. When it is already running, a deployment of another
+   * release still on its way (pending, downloading, verified: never activated) is cancelled instead, so a device of a
+   * rolled-back stage that never switched answers too. `desiredSeq` is that of the rollback desired state, or of the
+   * current deployment for a command.
+   */
+  private async rollbackTo(releaseId: string, rolloutId: string, desiredSeq: number): Promise<RollbackOutcome> {
+    await this.haltWork();
     if (this.state.installed.currentReleaseId === releaseId) {
-      this.log.info({ releaseId }, "rollback target already running");
-      return undefined;
+      const d = this.state.deployment;
+      if (d && d.releaseId !== releaseId && (d.state === "pending" || d.state === "downloading" || d.state === "verified")) {
+        d.desiredSeq = desiredSeq;
+        this.transition(d, d.state, "cancelled", {
+          reason: "rollback",
+          detail: `rollback to ${releaseId} requested: ${releaseId} is running, deployment of ${d.releaseId} cancelled`,
+        });
+        this.syncManifestSubscription();
+        return { ok: true, detail: d.detail };
+      }
+      this.log.info({ releaseId, rolloutId }, "rollback target already running, nothing in progress to cancel");
+      return { ok: true, detail: `${releaseId} is already running` };
     }
     const inactive = (await this.module.slots()).find((s) => !s.active);
     if (!inactive?.release || inactive.release.releaseId !== releaseId) {
@@ -599,7 +654,7 @@ class DeviceAgent implements Agent {
         this.transition(record, null, "rolling_back", { reason: "rollback", detail: `rolling back to ${releaseId}` });
         this.transition(record, "rolling_back", "failed", { reason: "rollback_unavailable", detail });
       }
-      return { reason: "rollback_unavailable", detail };
+      return { ok: false, reason: "rollback_unavailable", detail };
     }
     const previous = this.state.deployment;
     const record: DeploymentRecord = { rolloutId, releaseId, desiredSeq, state: previous?.state ?? "activated", reason: "", detail: "", activation: null };
@@ -607,7 +662,7 @@ class DeviceAgent implements Agent {
     const result = await this.module.rollback(inactive.name);
     if (!result.ok) {
       this.transition(record, "rolling_back", "failed", { reason: "rollback", detail: result.detail });
-      return { reason: "rollback", detail: result.detail };
+      return { ok: false, reason: "rollback", detail: result.detail };
     }
     const { installed } = this.state;
     this.state.installed = {
@@ -620,7 +675,7 @@ class DeviceAgent implements Agent {
     this.state.manifest = null;
     this.transition(record, "rolling_back", "rolled_back", { reason: "rollback", detail: `running ${releaseId} from slot ${inactive.name}` });
     await this.publishInventory();
-    return undefined;
+    return { ok: true, detail: `running ${releaseId} from slot ${inactive.name}` };
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -651,10 +706,9 @@ class DeviceAgent implements Agent {
           return;
         }
         this.ack(command, pb.AckStatus.ACK_STATUS_ACCEPTED, "", "");
-        await this.haltWork();
-        const failure = await this.rollbackTo(command.releaseId, command.rolloutId, this.state.deployment?.desiredSeq ?? this.desired?.seq ?? 0);
-        if (failure) this.ack(command, pb.AckStatus.ACK_STATUS_FAILED, failure.reason, failure.detail);
-        else this.ack(command, pb.AckStatus.ACK_STATUS_DONE, "", `running ${command.releaseId}`);
+        const outcome = await this.rollbackTo(command.releaseId, command.rolloutId, this.state.deployment?.desiredSeq ?? this.desired?.seq ?? 0);
+        if (outcome.ok) this.ack(command, pb.AckStatus.ACK_STATUS_DONE, "", outcome.detail);
+        else this.ack(command, pb.AckStatus.ACK_STATUS_FAILED, outcome.reason, outcome.detail);
         this.kick();
         return;
       }
@@ -760,6 +814,68 @@ class DeviceAgent implements Agent {
       highestCounter: installed.highestCounter,
     });
     this.publish(topics.up(this.config.deviceId, "inventory"), pb.Inventory.encode(message).finish(), true);
+  }
+
+  /** Each KPI interval: report the window since the last report, unless the previous collection is still running. */
+  private onKpiTick(): void {
+    if (this.stopped) return;
+    if (this.kpiCollecting) {
+      this.kpiProblems.busy = (this.kpiProblems.busy ?? 0) + 1;
+      this.log.warn({ windowStart: this.kpiWindowStart }, "KPI source still collecting the previous window, tick skipped");
+      return;
+    }
+    this.kpiCollecting = this.reportKpi()
+      .catch((err: unknown) => this.log.error({ err }, "KPI report failed unexpectedly"))
+      .finally(() => (this.kpiCollecting = null));
+  }
+
+  /**
+   * Asks the source for the window [last report's end, now] and publishes it. When nothing is reported (the source
+   * has nothing, fails or returns bad counts) the window start stays put: the next report covers the gap too, so the
+   * reported windows stay contiguous and a delta-based source's counts match the window they are reported for.
+   */
+  private async reportKpi(): Promise<void> {
+    const source = this.kpiSource;
+    if (!source) return;
+    const window: KpiWindow = { start: this.kpiWindowStart, end: this.now(), releaseId: this.state.installed.currentReleaseId };
+    const log = this.log.child({ windowStart: window.start, windowEnd: window.end, releaseId: window.releaseId });
+    let collected: unknown;
+    try {
+      collected = await source.collect(window, this.kpiAbort.signal);
+    } catch (err) {
+      this.kpiProblems.source_error = (this.kpiProblems.source_error ?? 0) + 1;
+      log.warn({ err }, "KPI source failed, no report for this window");
+      return;
+    }
+    if (collected === null || collected === undefined) {
+      log.debug("KPI source has nothing for this window");
+      return;
+    }
+    const parsed = parseKpiCounts(collected);
+    if (!parsed.ok) {
+      this.kpiProblems.invalid_counts = (this.kpiProblems.invalid_counts ?? 0) + 1;
+      log.warn({ detail: parsed.detail }, "KPI source returned invalid counts, no report for this window");
+      return;
+    }
+    const { counts } = parsed;
+    const message = pb.KpiReport.create({
+      deviceId: this.config.deviceId,
+      seq: this.takeSeq(),
+      eventTime: window.end,
+      windowStart: window.start,
+      windowEnd: window.end,
+      releaseId: window.releaseId,
+      secondsUp: counts.secondsUp,
+      secondsDown: counts.secondsDown,
+      eventsProcessed: counts.eventsProcessed,
+      eventsDropped: counts.eventsDropped,
+      lagBucketBoundsMs: [...LAG_BUCKET_BOUNDS_MS],
+      lagBucketCounts: counts.lagBucketCounts,
+    });
+    this.kpiWindowStart = window.end;
+    this.publish(topics.up(this.config.deviceId, "kpi"), pb.KpiReport.encode(message).finish());
+    log.debug({ seq: message.seq, ...counts, lagBucketCounts: undefined }, "KPI report published");
+    this.events.emit("kpi", message);
   }
 
   /** QoS 1; mqtt.js queues while offline (in memory: a durable outbox is still to come). */

@@ -4,6 +4,24 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { DEVICE_ID_PATTERN } from "../proto/index.js";
 
+/** Where the agent's KPI counts come from (see device-agent/kpi.ts). */
+export const kpiSourceConfigSchema = z.discriminatedUnion("kind", [
+  // What the agent itself knows: the agent process was up for the whole window. A real device plugs in its application.
+  z.object({ kind: z.literal("agent") }).strict(),
+  // The application writes cumulative counters as JSON to `path`; the agent reports the difference per window.
+  z.object({ kind: z.literal("file"), path: z.string().min(1) }).strict(),
+  // A command (no shell) prints the window's counts as JSON on stdout.
+  z
+    .object({
+      kind: z.literal("command"),
+      command: z.string().min(1),
+      args: z.array(z.string()).default([]),
+      timeoutMs: z.number().int().positive().default(10_000),
+    })
+    .strict(),
+]);
+export type KpiSourceConfig = z.infer<typeof kpiSourceConfigSchema>;
+
 const base64Key = z
   .string()
   .refine((s) => Buffer.from(s, "base64").length === 32, { message: "must be base64 of a raw 32-byte Ed25519 public key" });
@@ -37,6 +55,13 @@ export const agentConfigSchema = z
       .strict()
       .default({ keepaliveS: 60, reconnectMinMs: 1000, reconnectMaxMs: 60_000 })
       .refine((m) => m.reconnectMaxMs >= m.reconnectMinMs, { message: "reconnectMaxMs must be >= reconnectMinMs", path: ["reconnectMaxMs"] }),
+    kpi: z
+      .object({
+        intervalS: z.number().positive().default(60),
+        source: kpiSourceConfigSchema.default({ kind: "agent" }),
+      })
+      .strict()
+      .default({ intervalS: 60, source: { kind: "agent" } }),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .strict();

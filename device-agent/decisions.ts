@@ -1,5 +1,6 @@
 // Pure decisions of the agent: data in, verdict out, time passed in as `now`. No I/O here.
 import type { DeploymentStateName, verge } from "../proto/index.js";
+import type { KpiCounts } from "./kpi.js";
 
 export type DesiredVerdict = { ok: true } | { ok: false; reason: "wrong_device" | "expired" | "stale_seq" | "duplicate"; detail: string };
 
@@ -128,4 +129,28 @@ export function backoffDelay(attempt: number, minMs: number, maxMs: number, rand
 export const TELEMETRY_SEQ_RESERVE = 1000;
 export function needsReservation(nextSeq: number, reservedSeq: number): boolean {
   return nextSeq >= reservedSeq;
+}
+
+/**
+ * The counts of one window from two reads of an application's cumulative counters. Any counter below its previous
+ * value means the application restarted (all its counters start again from zero): the new values are then the
+ * window's counts, as with a Prometheus counter reset.
+ */
+export function kpiCountsDelta(previous: KpiCounts, current: KpiCounts): { counts: KpiCounts; reset: boolean } {
+  const scalars = ["secondsUp", "secondsDown", "eventsProcessed", "eventsDropped"] as const;
+  const reset =
+    scalars.some((k) => current[k] < previous[k]) ||
+    current.lagBucketCounts.length !== previous.lagBucketCounts.length ||
+    current.lagBucketCounts.some((n, i) => n < (previous.lagBucketCounts[i] ?? 0));
+  if (reset) return { counts: { ...current, lagBucketCounts: [...current.lagBucketCounts] }, reset };
+  return {
+    counts: {
+      secondsUp: current.secondsUp - previous.secondsUp,
+      secondsDown: current.secondsDown - previous.secondsDown,
+      eventsProcessed: current.eventsProcessed - previous.eventsProcessed,
+      eventsDropped: current.eventsDropped - previous.eventsDropped,
+      lagBucketCounts: current.lagBucketCounts.map((n, i) => n - (previous.lagBucketCounts[i] ?? 0)),
+    },
+    reset,
+  };
 }

@@ -285,6 +285,77 @@ describe("agent: rollback desired state", () => {
   });
 });
 
+describe("agent: rollback to the release already running", () => {
+  it("cancels a deployment verified but not activated, and leaves the slots alone", async () => {
+    const v2 = artifacts.add(randomBytes(8 * 1024));
+    const v3 = artifacts.add(randomBytes(8 * 1024));
+    await hub.publishManifest(appManifest("rel-2", 2, v2));
+    await hub.publishManifest(appManifest("rel-3", 3, v3));
+    const agent = await start();
+    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2"));
+    await waitForState("activated", "rel-2");
+    await hub.publishDesired(installDesired(DEVICE, 2, "rel-3", { rolloutId: "ro-2", activate: false }));
+    await waitForState("verified", "rel-3");
+
+    // The hub rolls the stage back: this device never switched, it still runs rel-2.
+    await hub.publishDesired(installDesired(DEVICE, 3, "rel-2", { rolloutId: "ro-2", action: pb.DesiredAction.DESIRED_ACTION_ROLLBACK }));
+    await waitForState("cancelled", "rel-3");
+    expect(hub.last(DEVICE)).toMatchObject({
+      rolloutId: "ro-2",
+      releaseId: "rel-3",
+      fromState: pb.DeploymentState.DEPLOYMENT_STATE_VERIFIED,
+      reason: "rollback",
+      desiredSeq: 3,
+      detail: "rollback to rel-2 requested: rel-2 is running, deployment of rel-3 cancelled",
+    });
+    expect(hub.states(DEVICE)).not.toContain("rolling_back");
+    expect(currentSlot()).toBe(join("slots", "b"));
+    expect(currentApp().equals(v2.bytes)).toBe(true);
+    expect(existsSync(join(dataDir, "slots", "a", "app"))).toBe(false);
+    expect(agent.snapshot().installed).toMatchObject({ currentReleaseId: "rel-2", highestCounter: 2 });
+    expect(agent.snapshot().deployment).toMatchObject({ releaseId: "rel-3", state: "cancelled" });
+  });
+
+  it("a rollback command cancels a download in progress and acks done; with nothing in progress it acks done too", async () => {
+    const v2 = artifacts.add(randomBytes(8 * 1024));
+    const v3 = artifacts.add(randomBytes(256 * 1024));
+    await hub.publishManifest(appManifest("rel-2", 2, v2));
+    await hub.publishManifest(appManifest("rel-3", 3, v3));
+    const agent = await start();
+    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2"));
+    await waitForState("activated", "rel-2");
+    artifacts.stallAfter = 16 * 1024; // the link hangs mid-download
+    await hub.publishDesired(installDesired(DEVICE, 2, "rel-3"));
+    await waitForState("downloading", "rel-3");
+
+    const rollback = (seq: number, commandId: string) =>
+      hub.sendCommand({
+        deviceId: DEVICE,
+        seq,
+        issuedAt: Date.now(),
+        expiresAt: Date.now() + 60_000,
+        commandId,
+        type: pb.CommandType.COMMAND_TYPE_ROLLBACK,
+        rolloutId: "ro-1",
+        releaseId: "rel-2",
+      });
+    await rollback(3, "rb-1");
+    const done = await waitFor("rollback done ack", () => hub.acks.find((a) => a.commandId === "rb-1" && a.status === pb.AckStatus.ACK_STATUS_DONE));
+    expect(done.detail).toBe("rollback to rel-2 requested: rel-2 is running, deployment of rel-3 cancelled");
+    expect(hub.last(DEVICE)).toMatchObject({ releaseId: "rel-3", rolloutId: "ro-1", reason: "rollback", desiredSeq: 2 });
+    expect(hub.states(DEVICE, "rel-3").at(-1)).toBe("cancelled");
+    expect(currentApp().equals(v2.bytes)).toBe(true);
+    expect(agent.snapshot().installed.currentReleaseId).toBe("rel-2");
+    expect(existsSync(join(dataDir, "downloads", v3.sha256))).toBe(false);
+
+    const transitions = hub.transitions.length;
+    await rollback(4, "rb-2");
+    const again = await waitFor("second rollback done ack", () => hub.acks.find((a) => a.commandId === "rb-2" && a.status === pb.AckStatus.ACK_STATUS_DONE));
+    expect(again.detail).toBe("rel-2 is already running");
+    expect(hub.transitions.length).toBe(transitions);
+  });
+});
+
 describe("agent: rollback command", () => {
   it("switches back to the previous slot and acks done", async () => {
     const v2 = artifacts.add(randomBytes(8 * 1024));

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { generateSigningKey, publicKeyToBase64 } from "../../proto/index.js";
-import { loadAgentConfig } from "../../device-agent/config.js";
+import { loadAgentConfig, parseAgentConfig } from "../../device-agent/config.js";
 import { tempDir } from "../helpers/wait.js";
 
 let dir: string;
@@ -35,6 +35,7 @@ describe("agent config", () => {
         heartbeatIntervalS: 60,
         inventory: { baseImageVersion: "unknown" },
         mqtt: { keepaliveS: 60, reconnectMinMs: 1000, reconnectMaxMs: 60_000 },
+        kpi: { intervalS: 60, source: { kind: "agent" } },
         logLevel: "info",
       },
     });
@@ -60,7 +61,30 @@ describe("agent config", () => {
     expect(paths).toEqual(expect.arrayContaining(["deviceId", "hub.mqttUrl", "trustedKeys.release.0", "trustedKeys.hub", "mqtt.reconnectMaxMs"]));
   });
 
-  it("reports an unreadable file as a problem, not an exception", () => {
+  it("takes a KPI source by kind, fills its defaults, and names a wrong one by path", () => {
+    const base = {
+      deviceId: "sc-0001",
+      secret: "x",
+      variant: "sc-x1",
+      hub: { mqttUrl: "mqtt://127.0.0.1:1883", httpUrl: "http://127.0.0.1:8080" },
+      trustedKeys: { release: [key], hub: [key] },
+      dataDir: "/data",
+    };
+    expect(parseAgentConfig({ ...base, kpi: { intervalS: 30, source: { kind: "command", command: "/usr/bin/app-kpis" } } })).toMatchObject({
+      ok: true,
+      config: { kpi: { intervalS: 30, source: { kind: "command", command: "/usr/bin/app-kpis", args: [], timeoutMs: 10_000 } } },
+    });
+    expect(parseAgentConfig({ ...base, kpi: { source: { kind: "file", path: "/run/app/kpis.json" } } })).toMatchObject({
+      ok: true,
+      config: { kpi: { intervalS: 60, source: { kind: "file", path: "/run/app/kpis.json" } } },
+    });
+    const bad = parseAgentConfig({ ...base, kpi: { intervalS: 0, source: { kind: "file", path: "/x", command: "y" } } });
+    expect(bad.ok ? [] : bad.problems.map((p) => p.path)).toEqual(expect.arrayContaining(["kpi.intervalS", "kpi.source"]));
+    const unknown = parseAgentConfig({ ...base, kpi: { source: { kind: "snmp" } } });
+    expect(unknown.ok ? [] : unknown.problems.map((p) => p.path)).toEqual(["kpi.source.kind"]);
+  });
+
+    it("reports an unreadable file as a problem, not an exception", () => {
     expect(loadAgentConfig(join(dir, "missing.yaml"))).toMatchObject({ ok: false, problems: [{ path: "(file)" }] });
   });
 });

@@ -6,6 +6,7 @@ import {
   backoffDelay,
   canTransition,
   checkManifest,
+  kpiCountsDelta,
   needsReservation,
   shouldReportProgress,
 } from "../../device-agent/decisions.js";
@@ -72,6 +73,8 @@ describe("deployment state machine", () => {
     ["pending", "failed", true],
     ["downloading", "failed", true],
     ["verified", "failed", true],
+    ["verified", "cancelled", true], // a rollback to the release still running
+    ["activated", "cancelled", false],
     ["failed", "downloading", true],
     ["failed", "activated", false],
     ["activated", "failed", false],
@@ -112,5 +115,24 @@ describe("backoff and seq reservation", () => {
   it("reserves before using a seq at or above the mark", () => {
     expect(needsReservation(999, 1000)).toBe(false);
     expect(needsReservation(1000, 1000)).toBe(true);
+  });
+});
+
+describe("KPI counts from cumulative counters", () => {
+  const c = (up: number, down: number, processed: number, dropped: number, lag: number[] = [0, 0]) => ({
+    secondsUp: up,
+    secondsDown: down,
+    eventsProcessed: processed,
+    eventsDropped: dropped,
+    lagBucketCounts: lag,
+  });
+  it.each([
+    ["growth", c(10, 1, 100, 2, [5, 1]), c(70, 1, 160, 3, [50, 2]), c(60, 0, 60, 1, [45, 1]), false],
+    ["unchanged", c(10, 1, 100, 2), c(10, 1, 100, 2), c(0, 0, 0, 0), false],
+    ["application restarted", c(1000, 5, 9000, 9), c(20, 0, 40, 0), c(20, 0, 40, 0), true],
+    ["only one counter went down", c(10, 1, 100, 2), c(70, 1, 160, 1), c(70, 1, 160, 1), true],
+    ["a bucket went down", c(10, 1, 100, 2, [5, 5]), c(70, 1, 160, 2, [6, 4]), c(70, 1, 160, 2, [6, 4]), true],
+  ])("%s", (_name, previous, current, counts, reset) => {
+    expect(kpiCountsDelta(previous, current)).toEqual({ counts, reset });
   });
 });

@@ -126,6 +126,7 @@ export class TestHub {
   readonly inventories: verge.v1.Inventory[] = [];
   readonly acks: verge.v1.CommandAck[] = [];
   readonly heartbeats: verge.v1.Heartbeat[] = [];
+  readonly kpis: verge.v1.KpiReport[] = [];
   readonly status: string[] = [];
   private client: MqttClient | undefined;
 
@@ -139,6 +140,7 @@ export class TestHub {
       else if (kind === "inventory") this.inventories.push(pb.Inventory.decode(payload));
       else if (kind === "ack") this.acks.push(pb.CommandAck.decode(payload));
       else if (kind === "heartbeat") this.heartbeats.push(pb.Heartbeat.decode(payload));
+      else if (kind === "kpi") this.kpis.push(pb.KpiReport.decode(payload));
       else if (kind === "status") this.status.push(payload.toString());
     });
     await this.client.subscribeAsync({ [topics.allUp]: { qos: 1 }, [topics.allStatus]: { qos: 1 } });

@@ -6,6 +6,7 @@ import { parseAgentConfig } from "../../device-agent/config.js";
 import type { AgentConfig } from "../../device-agent/config.js";
 import { startAgent } from "../../device-agent/agent.js";
 import type { Agent } from "../../device-agent/agent.js";
+import type { KpiSource } from "../../device-agent/kpi.js";
 import { stateFromWire } from "../../proto/index.js";
 import type { verge } from "../../proto/index.js";
 import { afterEach, beforeEach } from "vitest";
@@ -23,9 +24,24 @@ export interface TestAgent {
   restart(): Promise<void>;
 }
 
-/** The enrolled config adjusted for a test: own data dir, fast reconnects and heartbeats, optional URL overrides. */
-export function testAgentConfig(agentConfigYaml: string, dataDir: string, overrides: { mqttUrl?: string; httpUrl?: string } = {}): Record<string, unknown> {
+export interface TestAgentConfigOverrides {
+  mqttUrl?: string;
+  httpUrl?: string;
+  /** KPI report interval; unset keeps the config default (60 s), so tests that do not look at KPIs get none. */
+  kpiIntervalS?: number;
+  /** Merged over the test config last (top-level keys replace; `kpi` is merged with kpiIntervalS). */
+  extraConfig?: Record<string, unknown>;
+}
+
+/** The enrolled config adjusted for a test: own data dir, fast reconnects and heartbeats, optional overrides. */
+export function testAgentConfig(agentConfigYaml: string, dataDir: string, overrides: TestAgentConfigOverrides = {}): Record<string, unknown> {
   const raw = parseYaml(agentConfigYaml) as Record<string, unknown> & { hub: { mqttUrl: string; httpUrl: string } };
+  const { kpi: extraKpi, ...extra } = overrides.extraConfig ?? {};
+  const kpi = {
+    ...(raw.kpi as Record<string, unknown> | undefined),
+    ...(overrides.kpiIntervalS === undefined ? {} : { intervalS: overrides.kpiIntervalS }),
+    ...(extraKpi as Record<string, unknown> | undefined),
+  };
   return {
     ...raw,
     dataDir,
@@ -33,6 +49,8 @@ export function testAgentConfig(agentConfigYaml: string, dataDir: string, overri
     logLevel: "silent",
     hub: { mqttUrl: overrides.mqttUrl ?? raw.hub.mqttUrl, httpUrl: overrides.httpUrl ?? raw.hub.httpUrl },
     mqtt: { keepaliveS: 5, reconnectMinMs: 100, reconnectMaxMs: 500 },
+    ...(Object.keys(kpi).length > 0 ? { kpi } : {}),
+    ...extra,
   };
 }
 
@@ -41,7 +59,13 @@ export function writeAgentConfig(file: string, config: Record<string, unknown>):
   writeFileSync(file, toYaml(config), { mode: 0o600 });
 }
 
-export async function startTestAgent(h: TestHub, root: string, id: string, opts: { variant?: string; mqttUrl?: string; httpUrl?: string } = {}): Promise<TestAgent> {
+export interface StartTestAgentOptions extends TestAgentConfigOverrides {
+  variant?: string;
+  /** Replaces the configured KPI source (AgentDeps.kpiSource). */
+  kpiSource?: KpiSource;
+}
+
+export async function startTestAgent(h: TestHub, root: string, id: string, opts: StartTestAgentOptions = {}): Promise<TestAgent> {
   const { agentConfig } = await enroll(h, id, opts.variant ?? "sc-x1");
   const dataDir = join(root, id);
   mkdirSync(dataDir, { recursive: true });
@@ -50,7 +74,7 @@ export async function startTestAgent(h: TestHub, root: string, id: string, opts:
   const config = parsed.config;
   const transitions: verge.v1.StateTransition[] = [];
   const launch = async () => {
-    const agent = await startAgent(config, { logger: testLogger(`agent-${id}`) });
+    const agent = await startAgent(config, { logger: testLogger(`agent-${id}`), kpiSource: opts.kpiSource });
     agent.events.on("transition", (t: verge.v1.StateTransition) => transitions.push(t));
     return agent;
   };
