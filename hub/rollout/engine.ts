@@ -143,9 +143,11 @@ export function computeGates(stages: readonly StageSnapshot[], ruleFiring: boole
 export function displayStageStatus(kind: StageKind, status: StageStatus, rollout: RolloutStatus): string {
   if (kind === "canary") {
     if (status === "converged" || status === "completed") return "converged";
-    if (status === "failed") return "failed";
+    if (status === "failed" || (rollout === "rolled_back" && status === "active")) return "failed";
     return "pending";
   }
+  // A stage left unfinished by an abort or a rollback stays where it stopped: paused if it had started.
+  if ((rollout === "cancelled" || rollout === "rolled_back") && status !== "completed") return status === "pending" ? "pending" : "paused";
   if (status === "pending" || status === "completed") return status;
   return rollout === "paused" || status === "failed" ? "paused" : "active";
 }
@@ -239,7 +241,8 @@ export function advance(input: {
         }
       }
       if (inProgress(s.counts) > 0) break;
-      const observeUntil = now + s.config.observeMs;
+      // An empty stage has nothing to observe.
+      const observeUntil = now + (s.counts.total > 0 ? s.config.observeMs : 0);
       patch(s, { status: "converged", convergedAt: now, observeUntil });
       effects.push({ type: "stage_converged", stage: s.name, observeUntil });
     }
@@ -287,6 +290,7 @@ export function promote(input: { now: number; status: RolloutStatus; stages: Sta
   const s = idx >= 0 ? input.stages[idx] : undefined;
   if (!s) return { ok: false, code: "conflict", message: "every stage is already completed" };
   if (s.status === "failed") return { ok: false, code: "conflict", message: `stage ${s.name} failed; retry its failed devices or roll it back` };
+  if (s.status === "pending") return { ok: false, code: "conflict", message: `stage ${s.name} has not started yet; it starts at the next evaluation` };
   if (input.force) {
     return {
       ok: true,

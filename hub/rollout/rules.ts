@@ -115,7 +115,11 @@ const RATIO_METRICS: ReadonlySet<RuleMetricName> = new Set(["availability", "dro
 /** A metric value in the unit a person reads: percent for ratios, seconds for lag, a count for incidents. */
 export function formatMetric(metric: RuleMetricName, value: number | null): string {
   if (value === null) return "no data";
-  if (RATIO_METRICS.has(metric)) return `${(value * 100).toFixed(2)}%`;
+  if (RATIO_METRICS.has(metric)) {
+    const pct = value * 100;
+    // Tiny non-zero shares keep two significant digits instead of reading "0.00%".
+    return pct !== 0 && Math.abs(pct) < 0.01 ? `${pct.toPrecision(2)}%` : `${pct.toFixed(2)}%`;
+  }
   if (metric === "event_lag_p50" || metric === "event_lag_p95") return `${(value / 1000).toFixed(2)} s`;
   return String(value);
 }
@@ -165,15 +169,29 @@ export function explainFiring(p: { rule: RuleDef; measurement: Measurement; roll
   const { rule, measurement: m } = p;
   const where = rule.scope === "stage" ? `stage ${p.stage}` : `every device started so far`;
   const devices = `${m.devices} device${m.devices === 1 ? "" : "s"}`;
+  const [shown, limit] = distinctFigures(rule.metric, m.value, rule.threshold);
   const seen =
     rule.metric === "sev1_incidents"
       ? `${formatMetric(rule.metric, m.value)} open Sev1 incident(s) are linked to the release`
-      : `${metricLabel(rule.metric)} of ${where} was ${formatMetric(rule.metric, m.value)} over the last ${formatDurationShort(rule.windowMs)} across ${devices}`;
+      : `${metricLabel(rule.metric)} of ${where} was ${shown} over the last ${formatDurationShort(rule.windowMs)} across ${devices}`;
   return (
-    `Rule "${rule.name}" fired on rollout ${p.rolloutId}: ${seen}, breaching the threshold (${rule.metric} ${rule.op} ${formatMetric(rule.metric, rule.threshold)})` +
+    `Rule "${rule.name}" fired on rollout ${p.rolloutId}: ${seen}, breaching the threshold (${rule.metric} ${rule.op} ${limit})` +
     ` at every evaluation for ${formatDurationShort(p.heldForMs)} (rule asks ${formatDurationShort(rule.forMs)}). ${ACTION_SENTENCE[rule.action]}` +
     (rule.action === "alert"
       ? ""
       : ` Check the worst devices' diagnostics linked below; once the cause is understood, run \`verge rollout resume ${p.rolloutId}\` to carry on or \`verge rollout rollback ${p.rolloutId}\` to undo it.`)
   );
+}
+
+/** Observed value and threshold as text, with more decimals when rounding would print them the same. */
+function distinctFigures(metric: RuleMetricName, value: number | null, threshold: number): [string, string] {
+  let a = formatMetric(metric, value);
+  let b = formatMetric(metric, threshold);
+  if (value !== null && value !== threshold && a === b && RATIO_METRICS.has(metric)) {
+    for (let digits = 3; digits <= 6 && a === b; digits++) {
+      a = `${(value * 100).toFixed(digits)}%`;
+      b = `${(threshold * 100).toFixed(digits)}%`;
+    }
+  }
+  return [a, b];
 }

@@ -286,11 +286,13 @@ describe("advance: moving through the plan", () => {
     expect(d.effects[3]).toEqual({ type: "start_stage", stage: "wave-1", activate: true });
   });
 
-  it("an empty stage with an observation window converges at once and is watched from now", () => {
+  it("an empty stage has nothing to observe: it converges and completes at once whatever its window", () => {
     const d = run([stage("pilot", "pilot", { config: { observeMs: H } })], T0);
     expect(d.effects).toEqual([
       { type: "start_stage", stage: "pilot", activate: true },
-      { type: "stage_converged", stage: "pilot", observeUntil: T0 + H },
+      { type: "stage_converged", stage: "pilot", observeUntil: T0 },
+      { type: "stage_completed", stage: "pilot", gates: { canaryHealthy: true, failureThreshold: true, safetyChecks: true }, forced: false },
+      { type: "complete" },
     ]);
   });
 

@@ -121,8 +121,8 @@ describe("rollout plan: shipped files", () => {
     expect(plan.stages.map((s) => s.failureThreshold)).toEqual([0, 0, 0.05, 0.05, 0.05]);
     expect(plan.rules.map(describeRule)).toEqual([
       "availability < 99.5% for 15m over 1h (min 1 device) -> pause_and_rollback",
-      "event_lag_p50 >= 2s for 15m over 1h (min 1 device) -> pause",
-      "event_lag_p95 >= 10s for 15m over 1h (min 1 device) -> pause",
+      "event_lag_p50 > 2s for 15m over 1h (min 1 device) -> pause",
+      "event_lag_p95 > 10s for 15m over 1h (min 1 device) -> pause",
       "dropped_ratio >= 0.1% for 15m over 1h (min 1 device) -> pause",
       "rollback_rate >= 5% for 15m over 1h (min 1 device) -> pause_and_rollback",
       "sev1_incidents >= 1 over 1h across the rollout (min 0 devices) -> pause",
