@@ -19,11 +19,11 @@ afterEach(async () => {
 });
 
 /** A hub on level persistence that can be restarted on the same data dir and ports. */
-async function restartableHub(): Promise<{ h: () => TestHub; root: string; restart: () => Promise<void>; agents: TestAgent[] }> {
+async function restartableHub(rollout: Partial<typeof ROLLOUT> = {}): Promise<{ h: () => TestHub; root: string; restart: () => Promise<void>; agents: TestAgent[] }> {
   const t = tempDir("verge-ops-");
   cleanups.push(t.cleanup);
   const dataDir = join(t.dir, "hub");
-  let h = await startTestHub(dataDir, { mqtt: { persistence: "level" }, rollout: ROLLOUT });
+  let h = await startTestHub(dataDir, { mqtt: { persistence: "level" }, rollout: { ...ROLLOUT, ...rollout } });
   const agents: TestAgent[] = [];
   cleanups.push(() => h.stop());
   cleanups.push(() => Promise.all(agents.map((a) => a.agent.stop())).then(() => undefined));
@@ -35,7 +35,7 @@ async function restartableHub(): Promise<{ h: () => TestHub; root: string; resta
     async restart() {
       const token = h.adminToken;
       await h.stop();
-      h = await startTestHub(dataDir, { mqtt: { persistence: "level", port: ports.mqtt }, http: { port: ports.http }, rollout: ROLLOUT }, token);
+      h = await startTestHub(dataDir, { mqtt: { persistence: "level", port: ports.mqtt }, http: { port: ports.http }, rollout: { ...ROLLOUT, ...rollout } }, token);
     },
   };
 }
@@ -138,6 +138,33 @@ describe("operator verbs", () => {
     expect(eventsOf(s, "rollback_started")[0]!.explanation).toContain("operators report flicker");
     expect(h.hub.repos.audit.list({ target: "ro-2", action: "rollout.rollback" })[0]).toMatchObject({ result: "ok", reason: "operators report flicker" });
     await waitFor("every device healthy again", () => agents.every((a) => h.hub.repos.devices.get(a.id)?.health === "healthy"));
+  });
+
+  it("a device that misses its rollback time target is flagged investigate; once it reconnects it converges from the retained desired state and is healthy again", async () => {
+    const env = await restartableHub({ rollbackTimeoutMs: 2000 });
+    const h = env.h();
+    const agents = await agentsFor(env, ids(2));
+    const base = await makeRelease(h, "rel-a");
+    await baseline(h, "ro-a", "rel-a", agents.map((a) => a.id));
+    await makeRelease(h, "rel-b");
+    expect((await h.api("POST", "/api/rollouts", { id: "ro-b", releaseId: "rel-b", devices: agents.map((a) => a.id) })).status).toBe(201);
+    await waitForStatus(h, "ro-b", "completed", (s) => s.rollout.status === "completed");
+    const offline = agents[1]!;
+    await offline.agent.stop(); // its cellular link is down
+    expect((await h.api("POST", "/api/rollouts/ro-b/rollback", { reason: "bad release" })).status).toBe(200);
+
+    const overdue = await waitForStatus(h, "ro-b", "rollback overdue", (s) => eventsOf(s, "rollback_overdue").length === 1);
+    expect(overdue.rollback).toMatchObject({ requested: 2, confirmed: 1, overdue: 1 });
+    const event = eventsOf(overdue, "rollback_overdue")[0]!;
+    expect(event.details).toMatchObject({ devices: [expect.objectContaining({ deviceId: offline.id })] });
+    expect(event.explanation).toContain("investigate");
+    expect(h.hub.repos.devices.get(offline.id)).toMatchObject({ health: "investigate" });
+    await expect(h.hub.metrics.registry.getSingleMetricAsString("verge_rollbacks_overdue_total")).resolves.toContain('rollout="ro-b"} 1');
+
+    await offline.restart(); // the link comes back: no command waits for it, the retained desired state does
+    await waitForStatus(h, "ro-b", "offline device rolled back", (s) => s.devices.find((d) => d.deviceId === offline.id)?.state === "rolled_back");
+    expect(readFileSync(join(offline.dataDir, "current", "app")).equals(base)).toBe(true);
+    await waitFor("device healthy again", () => h.hub.repos.devices.get(offline.id)?.health === "healthy");
   });
 
   it("abort: devices not yet reached are cancelled, nothing else starts", async () => {
