@@ -3,8 +3,18 @@ import { ConfigError, loadHubConfig, parseHubConfig } from "../../hub/config.js"
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../helpers/wait.js";
+import { packageRoot } from "../../hub/db/database.js";
 
 describe("hub config", () => {
+  it("the shipped example file is valid and equals the defaults it documents", () => {
+    const example = loadHubConfig(join(packageRoot(), "config", "hub.example.yaml"), {});
+    expect(example).toEqual(parseHubConfig({}));
+  });
+
+  it("refuses an evaluation schedule node-cron cannot run, naming the key", () => {
+    expect(() => parseHubConfig({ rollout: { evaluateCron: "every ten seconds" } })).toThrow(/rollout\.evaluateCron: not a valid node-cron expression/);
+  });
+
   it("defaults to ./data, MQTT 1883 with level persistence, HTTP 8080", () => {
     const c = parseHubConfig({});
     expect(c.dataDir).toMatch(/\/data$/);
