@@ -2,7 +2,9 @@
 // over MQTT, rules evaluated by the hub's scheduler every second. Durations are seconds instead of days.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import mqtt from "mqtt";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { hashSecret } from "../../broker/secrets.js";
 import { enroll, startTestHub } from "../helpers/hub.js";
 import type { TestHub } from "../helpers/hub.js";
 import { startTestAgent } from "../helpers/agents.js";
@@ -40,6 +42,12 @@ describe("staged rollout of a good release", () => {
     const { h } = ctx;
     const agents = await fleet(20, {});
     const bytes = await makeRelease(h, "rel-good");
+    // a SCADA system follows the rollout on its topics (a read-only credential)
+    h.hub.repos.devices.upsertPrincipal("scada-tmc", "scada", hashSecret("scada-secret"), Date.now());
+    const scada = await mqtt.connectAsync(h.hub.broker.url, { clientId: "scada-tmc", username: "scada-tmc", password: "scada-secret", protocolVersion: 4, reconnectPeriod: 0 });
+    const seen: Array<{ topic: string; json: Record<string, unknown> }> = [];
+    scada.on("message", (topic, payload) => seen.push({ topic, json: JSON.parse(payload.toString()) as Record<string, unknown> }));
+    await scada.subscribeAsync("verge/v1/rollouts/ro-good/#", { qos: 1 });
     const created = await h.api<{ stages: Array<{ name: string }>; excluded: unknown[] }>("POST", "/api/rollouts", {
       id: "ro-good",
       releaseId: "rel-good",
@@ -76,6 +84,15 @@ describe("staged rollout of a good release", () => {
     // the rule was evaluated against real KPIs and held
     expect(s.stages[0]!.rules[0]).toMatchObject({ name: "availability", verdict: "ok" });
     for (const a of agents) expect(readFileSync(join(a.dataDir, "current", "app")).equals(bytes)).toBe(true);
+
+    const events = await waitFor("SCADA saw the completion", () => {
+      const e = seen.filter((m) => m.topic === "verge/v1/rollouts/ro-good/events").map((m) => m.json);
+      return e.some((x) => x.type === "completed") && e;
+    });
+    expect(events.filter((e) => e.type === "stage_completed").map((e) => e.stage)).toEqual(["canary", "pilot", "wave-1", "wave-2"]);
+    const lastStatus = seen.filter((m) => m.topic === "verge/v1/rollouts/ro-good/status").at(-1)!.json;
+    expect(lastStatus).toMatchObject({ rolloutId: "ro-good", status: "completed", gates: { canaryHealthy: true, failureThreshold: true, safetyChecks: true } });
+    await scada.endAsync();
   });
 });
 
