@@ -519,7 +519,8 @@ export class RolloutsService {
         return;
       case "rollback": {
         const devices = this.d.rollouts.devices(id, effect.stage ? { stage: effect.stage } : {});
-        this.rollbackDevices(rollout, devices, "hub", effect.reason, now, out);
+        const targets = this.rollbackDevices(rollout, devices, "hub", effect.reason, now, out);
+        this.d.auditor.record({ actor: "hub", action: "rollout.rollback", target: id, reason: effect.reason, result: "ok", details: { stage: effect.stage, devices: targets } });
         return;
       }
       case "complete":

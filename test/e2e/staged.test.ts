@@ -158,7 +158,7 @@ describe("a bad release is stopped at the canary", () => {
     }
     expect(rolled.devices.filter((d) => d.stage !== "canary").every((d) => d.issuedAt === null)).toBe(true);
     const audit = h.hub.repos.audit.list().filter((r) => r.target === "ro-bad").map((r) => r.action);
-    expect(audit).toEqual(expect.arrayContaining(["rollout.create", "rollout.pause"]));
+    expect(audit).toEqual(expect.arrayContaining(["rollout.create", "rollout.pause", "rollout.rollback"]));
   });
 });
 
