@@ -302,8 +302,8 @@ targetOptions(
     "after",
     `${PLAN_CHOICE_HELP}
 
-Random picks (select: count/percent) follow the seed. Without --seed the dry run uses seed "preview" while
-rollout create uses the new rollout's id: pass the same --seed to both to get the assignment shown here.
+Random picks (select: count/percent) follow the seed: --seed, else the plan's own seed, else (dry run) "preview"
+but (rollout create) the new rollout's id. Pass the same --seed to both to get the assignment shown here.
 
 Examples:
   verge rollout plan --release rel-2.4.1                        # the default plan over the whole fleet
@@ -312,7 +312,8 @@ Examples:
   )
   .action(async (opts: TargetOptions) => {
     const res = await client().request<{ preview: PlanPreview }>("POST", "/api/rollouts/plan", rolloutRequest(opts));
-    print(res, () => describePreview(res.preview, opts.seed !== undefined));
+    // The seed is stable when given or set by the plan; only the dry run's fallback ("preview") differs from create's.
+    print(res, () => describePreview(res.preview, opts.seed !== undefined || res.preview.seed !== "preview"));
   });
 
 rollout
@@ -341,13 +342,19 @@ Example:
 
 rollout
   .command("list")
-  .description("list rollouts, newest first")
-  .action(async () => {
-    const res = await client().request<{ rollouts: Array<{ id: string; releaseId: string; status: string; planName: string | null; activeStage: string | null; createdAt: number }> }>(
-      "GET",
-      "/api/rollouts",
-    );
-    print(res, () => table(["ROLLOUT", "RELEASE", "PLAN", "STATUS", "STAGE", "CREATED"], res.rollouts.map((r) => [r.id, r.releaseId, r.planName, r.status, r.activeStage, ago(r.createdAt)])));
+  .description("list rollouts, newest first, 50 a page")
+  .option("--page <n>", "page number", wholeNumber("--page"))
+  .action(async (opts: { page?: number }) => {
+    const res = await client().request<{
+      rollouts: Array<{ id: string; releaseId: string; status: string; planName: string | null; activeStage: string | null; createdAt: number }>;
+      page: number;
+      totalPages: number;
+      totalCount: number;
+    }>("GET", `/api/rollouts${opts.page ? `?page=${opts.page}` : ""}`);
+    print(res, () => {
+      const rows = table(["ROLLOUT", "RELEASE", "PLAN", "STATUS", "STAGE", "CREATED"], res.rollouts.map((r) => [r.id, r.releaseId, r.planName, r.status, r.activeStage, ago(r.createdAt)]));
+      return res.totalPages > 1 ? `${rows}\npage ${res.page} of ${res.totalPages} (${res.totalCount} rollouts): --page ${Math.min(res.page + 1, res.totalPages)} for more` : rows;
+    });
   });
 
 rollout
@@ -374,34 +381,32 @@ interface VerbSpec {
   help: string;
 }
 
-const VERBS: VerbSpec[] = [
-  {
-    verb: "pause",
-    done: "paused",
-    description: "pause an active rollout: no stage advances and no new device gets the release until resume",
-    help: "  verge rollout pause ro-20250501-a1b2c3 --reason \"shift change\"",
-  },
-  {
-    verb: "resume",
-    done: "resumed",
-    description: "resume a paused rollout: observation windows and device deadlines move on by the time spent paused",
-    help: "  verge rollout resume ro-20250501-a1b2c3 --reason \"incident closed\"",
-  },
-  {
-    verb: "abort",
-    done: "aborted",
-    description: "stop a rollout for good: devices in progress are told to stop, devices not started are cancelled (activated ones stay; see rollback)",
-    help: "  verge rollout abort ro-20250501-a1b2c3 --reason \"wrong build\"",
-  },
-  {
-    verb: "retry",
-    done: "retried",
-    description: "send the release again to the rollout's failed devices (timeouts included)",
-    help: "  verge rollout retry ro-20250501-a1b2c3 --reason \"site link restored\"",
-  },
-];
+const PAUSE: VerbSpec = {
+  verb: "pause",
+  done: "paused",
+  description: "pause an active rollout: no stage advances and no new device gets the release until resume",
+  help: "  verge rollout pause ro-20250501-a1b2c3 --reason \"shift change\"",
+};
+const RESUME: VerbSpec = {
+  verb: "resume",
+  done: "resumed",
+  description: "resume a paused rollout: observation windows and device deadlines move on by the time spent paused",
+  help: "  verge rollout resume ro-20250501-a1b2c3 --reason \"incident closed\"",
+};
+const ABORT: VerbSpec = {
+  verb: "abort",
+  done: "aborted",
+  description: "stop a rollout for good: devices in progress are told to stop, devices not started are cancelled (activated ones stay; see rollback)",
+  help: "  verge rollout abort ro-20250501-a1b2c3 --reason \"wrong build\"",
+};
+const RETRY: VerbSpec = {
+  verb: "retry",
+  done: "retried",
+  description: "send the release again to the rollout's failed devices (timeouts included)",
+  help: "  verge rollout retry ro-20250501-a1b2c3 --reason \"site link restored\"",
+};
 
-for (const spec of VERBS) {
+function simpleVerb(spec: VerbSpec): void {
   rollout
     .command(spec.verb)
     .argument("<id>", "rollout id")
@@ -412,6 +417,9 @@ for (const spec of VERBS) {
       await runVerb(id, spec.verb, { reason: opts.reason }, spec.done);
     });
 }
+
+simpleVerb(PAUSE);
+simpleVerb(RESUME);
 
 rollout
   .command("promote")
@@ -429,6 +437,9 @@ Examples:
   .action(async (id: string, opts: { reason?: string; force?: boolean }) => {
     await runVerb(id, "promote", { reason: opts.reason, ...(opts.force ? { force: true } : {}) }, opts.force ? "promoted (forced)" : "promoted");
   });
+
+simpleVerb(RETRY);
+simpleVerb(ABORT);
 
 rollout
   .command("rollback")
@@ -479,7 +490,7 @@ function describeBlocked(excluded: Exclusion[], unassigned: string[], warnings: 
   return lines;
 }
 
-function describePreview(p: PlanPreview, seeded: boolean): string {
+function describePreview(p: PlanPreview, stableSeed: boolean): string {
   const width = outputWidth();
   const total = p.stages.reduce((n, s) => n + s.devices.length, 0);
   const lines = [
@@ -497,7 +508,7 @@ function describePreview(p: PlanPreview, seeded: boolean): string {
   lines.push(...describeBlocked(p.excluded, p.unassigned, p.warnings).map((l) => l.replace(/^excluded /, "blocked ")));
   lines.push(
     "",
-    seeded
+    stableSeed
       ? `random picks use seed ${p.seed}: verge rollout create with the same --plan and --seed ${p.seed} takes these devices`
       : `random picks use seed ${p.seed}; rollout create without --seed uses the rollout id instead: pass --seed to both to keep this assignment`,
   );
@@ -522,9 +533,22 @@ function describeRollout(s: RolloutStatusView): string {
   const p = s.progress;
   const r = s.rollout;
   const width = outputWidth();
-  const counts = ["pending", "downloading", "verified", "activated", "failed", "cancelled", "rolling_back", "rolled_back"]
-    .filter((k) => (p[k as keyof typeof p] ?? 0) > 0)
-    .map((k) => `${k} ${p[k as keyof typeof p]}`)
+  // progress.pending includes devices whose stage has not started (no desired state issued yet): told apart here.
+  const notStarted = s.devices.filter((d) => d.state === "pending" && d.issuedAt === null).length;
+  const shown: Array<[string, number]> = [
+    ["not started", notStarted],
+    ["pending", p.pending - notStarted],
+    ["downloading", p.downloading],
+    ["verified", p.verified],
+    ["activated", p.activated],
+    ["failed", p.failed],
+    ["cancelled", p.cancelled],
+    ["rolling_back", p.rolling_back],
+    ["rolled_back", p.rolled_back],
+  ];
+  const counts = shown
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
     .join(", ");
   const lines = [`rollout ${r.id}  release ${s.release.id} (${s.release.version})  status ${r.status}  plan ${s.plan ?? "-"}  active stage ${s.activeStage ?? "-"}`];
   if (r.status === "paused") lines.push(`paused ${ago(r.pausedAt)} by ${r.pausedBy ?? "?"}: ${r.pauseReason ?? "no reason given"}`);
@@ -571,7 +595,7 @@ function describeRollout(s: RolloutStatusView): string {
         d.deviceId,
         d.stage,
         d.state,
-        d.state === "downloading" && d.bytesTotal ? `${bytes(d.bytesDone)}/${bytes(d.bytesTotal)}` : "",
+        d.issuedAt === null && d.state === "pending" ? "stage not started" : d.state === "downloading" && d.bytesTotal ? `${bytes(d.bytesDone)}/${bytes(d.bytesTotal)}` : "",
         d.reason,
         ago(d.updatedAt),
         d.detail,
