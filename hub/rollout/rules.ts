@@ -3,24 +3,13 @@
 import { availability, droppedRatio, histogramQuantile } from "./kpi.js";
 import type { KpiSums } from "./kpi.js";
 
-import type { RuleAction, RuleMetric, RuleOp, RuleScope } from "./plan.js";
+import type { RuleAction, RuleMetric, RuleOp, RuleScope, RuleSpec } from "./plan.js";
 
 export type RuleMetricName = RuleMetric;
 export type { RuleAction, RuleOp, RuleScope };
 
-export interface RuleDef {
-  name: string;
-  metric: RuleMetricName;
-  /** The breach condition: the rule breaches when `value op threshold`. */
-  op: RuleOp;
-  /** In the metric's unit: a fraction for ratios, ms for lag, a count for incidents. */
-  threshold: number;
-  forMs: number;
-  windowMs: number;
-  minDevices: number;
-  scope: RuleScope;
-  action: RuleAction;
-}
+/** A rule as the engine evaluates it: the plan's RuleSpec without where it was written. */
+export type RuleDef = Omit<RuleSpec, "source">;
 
 /** What a rule remembers between evaluations (persisted in rollout_rules). */
 export interface RuleState {

@@ -358,7 +358,8 @@ export class RolloutsService {
     await this.publishAll(out);
   }
 
-  private snapshots(rollout: Rollout, rows: StageRow[], now: number): StageSnapshot[] {
+  /** The engine's view of the stages; overdue devices only for the active stage, and only when `now` is given. */
+  private snapshots(rollout: Rollout, rows: StageRow[], now?: number): StageSnapshot[] {
     const counts = this.d.rollouts.stageCounts(rollout.id);
     const idx = activeStageIndex(rows.map((r) => ({ status: r.status }) as StageSnapshot));
     return rows.map((r, i) => ({
@@ -374,7 +375,7 @@ export class RolloutsService {
       approvedAt: r.approvedAt,
       completedAt: r.completedAt,
       counts: counts.get(r.name) ?? emptyCounts(),
-      overdue: i === idx && r.status === "active" ? this.d.rollouts.overdue(rollout.id, r.name, now) : [],
+      overdue: now !== undefined && i === idx && r.status === "active" ? this.d.rollouts.overdue(rollout.id, r.name, now) : [],
     }));
   }
 
@@ -1036,23 +1037,8 @@ export class RolloutsService {
     if (!rollout) throw notFound(`rollout ${id}`);
     const release = this.d.releases.get(rollout.releaseId)!;
     const rows = this.d.rollouts.stages(id);
-    const counts = this.d.rollouts.stageCounts(id);
     const rules = this.d.rollouts.rules(id);
-    const snapshots: StageSnapshot[] = rows.map((r) => ({
-      name: r.name,
-      kind: r.kind,
-      status: r.status,
-      config: stageConfig(r.spec),
-      startedAt: r.startedAt,
-      activationIssuedAt: r.activationIssuedAt,
-      convergedAt: r.convergedAt,
-      observeUntil: r.observeUntil,
-      approvalRequestedAt: r.approvalRequestedAt,
-      approvedAt: r.approvedAt,
-      completedAt: r.completedAt,
-      counts: counts.get(r.name) ?? emptyCounts(),
-      overdue: [],
-    }));
+    const snapshots = this.snapshots(rollout, rows);
     const idx = activeStageIndex(snapshots);
     const ruleFiring = rollout.status !== "paused" && rules.some((r) => r.lastVerdict === "firing" && r.stage === (snapshots[idx]?.name ?? ""));
     const progress = this.d.rollouts.progress(id);
