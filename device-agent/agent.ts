@@ -3,6 +3,7 @@
 import { EventEmitter } from "node:events";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import mqtt from "mqtt";
 import type { MqttClient } from "mqtt";
@@ -32,10 +33,13 @@ import {
   isInProgress,
   checkManifest,
   needsReservation,
+  nextHealthCheck,
   shouldReportProgress,
 } from "./decisions.js";
 import { artifactPath, downloadComponent, partPath } from "./download.js";
 import type { ComponentRef } from "./download.js";
+import { commandHealthCheck } from "./health-check.js";
+import type { HealthCheck, HealthVerdict } from "./health-check.js";
 import { createKpiSource, parseKpiCounts } from "./kpi.js";
 import type { KpiSource, KpiWindow } from "./kpi.js";
 import { loadState, saveState } from "./state-file.js";
@@ -49,6 +53,11 @@ export interface AgentDeps {
   updateModule?: UpdateModule;
   /** Replaces the KPI source the config names (tests, the fleet simulator, an application linked in-process). */
   kpiSource?: KpiSource;
+  /**
+   * Replaces the configured health-check command (tests, the fleet simulator). Runs after the switch to the new slot,
+   * after the update module's own check, until it passes or `healthCheck.spanS` has passed since the switch.
+   */
+  healthCheck?: HealthCheck;
 }
 
 export interface RejectedEvent {
@@ -118,6 +127,11 @@ class DeviceAgent implements Agent {
   private kpiCollecting: Promise<void> | null = null;
   private readonly kpiAbort = new AbortController();
 
+  /** The application's health check (deps or the configured command); null: the update module's check only. */
+  private readonly healthCheck: HealthCheck | null;
+  /** Aborted by stop(): ends a health-check span at once, leaving the activation record for the next start. */
+  private readonly activationAbort = new AbortController();
+
   /** The running drive loop and the abort switch of its download, if any. */
   private driving: Promise<void> | null = null;
   private redrive = false;
@@ -137,6 +151,8 @@ class DeviceAgent implements Agent {
     this.downloadsDir = join(config.dataDir, "downloads");
     this.startedAt = this.now();
     this.kpiSource = deps.kpiSource ?? null;
+    const { command, args, timeoutMs } = config.healthCheck;
+    this.healthCheck = deps.healthCheck ?? (command === undefined ? null : commandHealthCheck({ command, args, timeoutMs }, config.deviceId));
   }
 
   async start(): Promise<void> {
@@ -186,6 +202,7 @@ class DeviceAgent implements Agent {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.kpiTimer) clearInterval(this.kpiTimer);
     this.kpiAbort.abort();
+    this.activationAbort.abort();
     this.downloadAbort?.abort();
     await this.kpiCollecting;
     await this.driving?.catch(() => undefined);
@@ -334,24 +351,29 @@ class DeviceAgent implements Agent {
   private async actOnDesired(desired: verge.v1.DesiredState): Promise<void> {
     switch (desired.action) {
       case pb.DesiredAction.DESIRED_ACTION_INSTALL:
-        this.beginInstall(desired);
+        await this.beginInstall(desired);
         break;
       case pb.DesiredAction.DESIRED_ACTION_ROLLBACK:
         await this.rollbackTo(desired.releaseId, desired.rolloutId, desired.seq);
         break;
       case pb.DesiredAction.DESIRED_ACTION_NONE:
       case pb.DesiredAction.DESIRED_ACTION_UNSPECIFIED:
-        this.cancelInProgress("desired state asks for nothing to be pending");
+        await this.cancelInProgress("desired state asks for nothing to be pending");
         break;
     }
     this.syncManifestSubscription();
     this.kick();
   }
 
-  private beginInstall(desired: verge.v1.DesiredState): void {
+  /**
+   * Starts the deployment a desired state asks for. A deployment that ended (`activated`, `failed`, `cancelled`,
+   * `rolled_back`, e.g. after a failed health check) is never resumed: a new desired seq for the same release starts a
+   * new one, so the hub can retry.
+   */
+  private async beginInstall(desired: verge.v1.DesiredState): Promise<void> {
     const previous = this.state.deployment;
     if (this.state.installed.currentReleaseId === desired.releaseId) {
-      this.cancelInProgress(`desired seq ${desired.seq} asks for ${desired.releaseId}, which is running`);
+      await this.cancelInProgress(`desired seq ${desired.seq} asks for ${desired.releaseId}, which is running`);
       this.log.info({ releaseId: desired.releaseId }, "release already running, nothing to install");
       // Answer the rollout anyway, or the hub would wait forever for a device that is already where it should be.
       const record: DeploymentRecord = {
@@ -372,7 +394,9 @@ class DeviceAgent implements Agent {
       this.persist();
       return;
     }
-    if (previous && previous.releaseId !== desired.releaseId) this.cancelInProgress(`superseded by desired seq ${desired.seq}`);
+    if (previous && (previous.releaseId !== desired.releaseId || previous.rolloutId !== desired.rolloutId)) {
+      await this.cancelInProgress(`superseded by desired seq ${desired.seq} (${desired.releaseId}, rollout ${desired.rolloutId})`);
+    }
     if (this.state.manifest && this.state.manifest.releaseId !== desired.releaseId) this.state.manifest = null;
     const record: DeploymentRecord = {
       rolloutId: desired.rolloutId,
@@ -386,11 +410,37 @@ class DeviceAgent implements Agent {
     this.transition(record, null, "pending", { detail: `waiting for the manifest of ${desired.releaseId}` });
   }
 
-  private cancelInProgress(why: string): void {
+  /**
+   * Ends the current deployment if it is still on its way (`pending`, `downloading`, `verified`): `cancelled` with
+   * reason `superseded`, so the hub hears of it. A switch back after a failed health check that a power cut
+   * interrupted is finished instead (`rolled_back`).
+   */
+  private async cancelInProgress(why: string): Promise<void> {
     const d = this.state.deployment;
-    if (d && (d.state === "pending" || d.state === "downloading")) {
-      this.transition(d, d.state, "cancelled", { reason: "superseded", detail: why });
-    }
+    if (!d) return;
+    if (d.state === "rolling_back" && d.activation) return this.finishSwitchBack(d);
+    if (d.state === "pending" || d.state === "downloading" || d.state === "verified") await this.cancelDeployment(d, "superseded", why);
+  }
+
+  /**
+   * `cancelled` for a deployment not activated. An activation left half-done (only after an unexpected error or a
+   * power cut: the drive loop otherwise finishes it first) is undone: the committed slot runs again.
+   */
+  private async cancelDeployment(d: DeploymentRecord, reason: string, detail: string): Promise<void> {
+    const undone = await this.undoActivation(d);
+    this.transition(d, d.state, "cancelled", { reason, detail: `${detail}${undone}` });
+  }
+
+  /** Drops a half-done activation of `d`, switching back to its previous slot if needed; says so ("" if nothing). */
+  private async undoActivation(d: DeploymentRecord): Promise<string> {
+    const activation = d.activation;
+    if (!activation) return "";
+    d.activation = null;
+    if ((await this.module.activeSlot()) === activation.fromSlot) return "";
+    const back = await this.module.rollback(activation.fromSlot);
+    if (back.ok) return `; switched back to slot ${activation.fromSlot}`;
+    this.log.error({ releaseId: d.releaseId, slot: activation.fromSlot, detail: back.detail }, "could not switch back to the previous slot");
+    return `; switching back to slot ${activation.fromSlot} failed: ${back.detail}`;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -487,6 +537,11 @@ class DeviceAgent implements Agent {
   /** One step; true when it changed the deployment state and another step may follow. */
   private async step(): Promise<boolean> {
     const d = this.state.deployment;
+    // Switching back after a failed health check, cut by a restart: finished whatever desired state came since.
+    if (d?.state === "rolling_back" && d.activation) {
+      await this.finishSwitchBack(d);
+      return false;
+    }
     const desired = this.desired;
     if (!d || !desired || desired.seq !== d.desiredSeq) return false;
     switch (d.state) {
@@ -499,10 +554,12 @@ class DeviceAgent implements Agent {
         return this.download(d, manifest);
       }
       case "verified": {
-        if (!desired.activate) return false;
+        // An activation already begun is finished (committed or switched back), whatever `activate` says now.
+        if (!desired.activate && !d.activation) return false;
         const manifest = this.storedManifest(d.releaseId);
         if (!manifest) {
-          this.transition(d, d.state, "failed", { reason: "install", detail: "the verified manifest is no longer on the device" });
+          const undone = await this.undoActivation(d);
+          this.transition(d, d.state, "failed", { reason: "install", detail: `the verified manifest is no longer on the device${undone}` });
           return false;
         }
         await this.activate(d, manifest);
@@ -564,6 +621,11 @@ class DeviceAgent implements Agent {
     return true;
   }
 
+  /**
+   * Install into the inactive slot, switch, health check (retried over the span), commit. A failure before the new
+   * slot ran is `failed` (`install`); a health check still failing at the end of the span switches back on the
+   * device's own, with no hub involved: `rolling_back -> rolled_back` (`health_check`).
+   */
   private async activate(d: DeploymentRecord, manifest: verge.v1.ReleaseManifest): Promise<void> {
     const release: InstallRelease = {
       releaseId: manifest.releaseId,
@@ -594,13 +656,21 @@ class DeviceAgent implements Agent {
       log.info("installing into the inactive slot");
       const installed = await this.module.install(toSlot, release);
       if (!installed.ok) return fail("install", installed.detail);
+      // The health-check span counts from the switch, across restarts too: recorded before switching.
+      activation.switchedAt = this.now();
+      this.persist();
       const switched = await this.module.switchTo(toSlot);
       if (!switched.ok) return fail("install", switched.detail);
     } else {
-      log.info("resuming an activation interrupted after the switch");
+      log.info({ switchedAt: activation.switchedAt }, "resuming an activation interrupted after the switch");
     }
-    const health = await this.module.healthCheck(toSlot, release);
-    if (!health.ok) return fail("health_check", `${health.detail}; switched back to slot ${fromSlot}`);
+    const health = await this.awaitHealthy(release, toSlot, activation.switchedAt ?? activation.startedAt, log);
+    if (health === undefined) return; // the agent is stopping: the next start continues the span
+    if (!health.ok) {
+      this.transition(d, d.state, "rolling_back", { reason: "health_check", detail: `${health.detail}; switching back to slot ${fromSlot}` });
+      await this.finishSwitchBack(d);
+      return;
+    }
     const committed = await this.module.commit(toSlot);
     if (!committed.ok) return fail("install", committed.detail);
 
@@ -616,6 +686,68 @@ class DeviceAgent implements Agent {
     d.activation = null;
     this.transition(d, d.state, "activated", { detail: `running ${manifest.releaseId} (${manifest.version}) from slot ${toSlot}` });
     log.info("release activated");
+    await this.publishInventory();
+  }
+
+  /**
+   * Checks the release switched to until a check passes, or the span (`healthCheck.spanS` from `switchedAt`) is over:
+   * then the last failure, saying what failed. undefined when the agent stops meanwhile.
+   */
+  private async awaitHealthy(release: InstallRelease, slot: string, switchedAt: number, log: Logger): Promise<HealthVerdict | undefined> {
+    const { spanS, intervalS } = this.config.healthCheck;
+    const signal = this.activationAbort.signal;
+    for (let attempt = 1; ; attempt++) {
+      const verdict = await this.checkHealth(release, slot, signal);
+      if (signal.aborted) return undefined;
+      if (verdict.ok) {
+        log.info({ attempt }, "health check passed");
+        return verdict;
+      }
+      const next = nextHealthCheck({ switchedAt, now: this.now(), spanMs: spanS * 1000, intervalMs: intervalS * 1000 });
+      if (!next.retry) {
+        const after = (Math.max(0, next.elapsedMs) / 1000).toFixed(1);
+        log.warn({ attempt, detail: verdict.detail, spanS }, "health check still failing at the end of its span");
+        return { ok: false, detail: `health check failed: ${verdict.detail} (still failing ${after} s after the switch to slot ${slot})` };
+      }
+      log.info({ attempt, detail: verdict.detail, retryInMs: next.delayMs }, "health check failed, checking again");
+      try {
+        await delay(next.delayMs, undefined, { signal });
+      } catch {
+        return undefined; // aborted by stop()
+      }
+    }
+  }
+
+  /** One check: the update module's (the slot holds the release intact), then the application's, if any. */
+  private async checkHealth(release: InstallRelease, slot: string, signal: AbortSignal): Promise<HealthVerdict> {
+    const integrity = await this.module.healthCheck(slot, release);
+    if (!integrity.ok) return integrity;
+    if (!this.healthCheck) return { ok: true };
+    try {
+      return await this.healthCheck({ releaseId: release.releaseId, version: release.version, slot }, signal);
+    } catch (err) {
+      return { ok: false, detail: `health check threw: ${(err as Error).message}` };
+    }
+  }
+
+  /**
+   * Switches back to the slot a failed health check came from (state `rolling_back`, activation record kept until
+   * done, so a restart finishes it): `rolled_back` with the previous release running, or `failed` (`rollback`).
+   */
+  private async finishSwitchBack(d: DeploymentRecord): Promise<void> {
+    const activation = d.activation;
+    if (!activation) return;
+    const { fromSlot } = activation;
+    const back = await this.module.rollback(fromSlot);
+    d.activation = null;
+    if (!back.ok) {
+      this.transition(d, "rolling_back", "failed", { reason: "rollback", detail: `switching back to slot ${fromSlot} failed: ${back.detail}` });
+      return;
+    }
+    // Nothing was committed: `installed` still names the release that ran before.
+    const running = this.state.installed.currentReleaseId || "the factory image";
+    this.transition(d, "rolling_back", "rolled_back", { reason: "health_check", detail: `running ${running} from slot ${fromSlot}` });
+    this.log.warn({ releaseId: d.releaseId, rolloutId: d.rolloutId, slot: fromSlot }, "switched back after a failed health check");
     await this.publishInventory();
   }
 
@@ -635,10 +767,7 @@ class DeviceAgent implements Agent {
       const d = this.state.deployment;
       if (d && d.releaseId !== releaseId && (d.state === "pending" || d.state === "downloading" || d.state === "verified")) {
         d.desiredSeq = desiredSeq;
-        this.transition(d, d.state, "cancelled", {
-          reason: "rollback",
-          detail: `rollback to ${releaseId} requested: ${releaseId} is running, deployment of ${d.releaseId} cancelled`,
-        });
+        await this.cancelDeployment(d, "rollback", `rollback to ${releaseId} requested: ${releaseId} is running, deployment of ${d.releaseId} cancelled`);
         this.syncManifestSubscription();
         return { ok: true, detail: d.detail };
       }

@@ -22,6 +22,27 @@ export const kpiSourceConfigSchema = z.discriminatedUnion("kind", [
 ]);
 export type KpiSourceConfig = z.infer<typeof kpiSourceConfigSchema>;
 
+/**
+ * The health check after the switch to the new slot, before commit (DESIGN.md "Device deployment states"). The update
+ * module's own check (the running slot holds the release intact) always runs; `command`, when set, must pass too.
+ * Checks are retried every `intervalS` until one passes or `spanS` has passed since the switch.
+ */
+export const healthCheckConfigSchema = z
+  .object({
+    /** Run without a shell; exit 0 = healthy. Env: VERGE_RELEASE_ID, VERGE_RELEASE_VERSION, VERGE_SLOT, VERGE_DEVICE_ID. */
+    command: z.string().min(1).optional(),
+    args: z.array(z.string()).default([]),
+    /** One run of the command; killed (SIGKILL) past it, which counts as a failed check. */
+    timeoutMs: z.number().int().positive().default(30_000),
+    /** Between a failed check and the next one; fractions allowed. */
+    intervalS: z.number().positive().default(5),
+    /** How long after the switch the release may take to become healthy; 0 = one check, no retry. */
+    spanS: z.number().min(0).default(60),
+  })
+  .strict()
+  .refine((h) => h.command !== undefined || h.args.length === 0, { message: "args given without a command", path: ["args"] });
+export type HealthCheckConfig = z.infer<typeof healthCheckConfigSchema>;
+
 const base64Key = z
   .string()
   .refine((s) => Buffer.from(s, "base64").length === 32, { message: "must be base64 of a raw 32-byte Ed25519 public key" });
@@ -62,6 +83,7 @@ export const agentConfigSchema = z
       })
       .strict()
       .default({ intervalS: 60, source: { kind: "agent" } }),
+    healthCheck: healthCheckConfigSchema.default({ args: [], timeoutMs: 30_000, intervalS: 5, spanS: 60 }),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .strict();

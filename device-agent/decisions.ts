@@ -104,6 +104,20 @@ export function isInProgress(state: DeploymentStateName): boolean {
   return state === "pending" || state === "downloading" || state === "verified" || state === "rolling_back";
 }
 
+export type HealthRetry = { retry: true; delayMs: number } | { retry: false; elapsedMs: number };
+
+/**
+ * After a failed health check at `now`: check again after `delayMs`, or give up once `spanMs` has passed since the
+ * switch (`switchedAt`, persisted: a restart continues the span). The last check falls on the end of the span. A clock
+ * that went back (now before the switch) never stretches the wait beyond one span from now.
+ */
+export function nextHealthCheck(ctx: { switchedAt: number; now: number; spanMs: number; intervalMs: number }): HealthRetry {
+  const elapsedMs = ctx.now - ctx.switchedAt;
+  const remainingMs = Math.min(ctx.spanMs, ctx.spanMs - elapsedMs);
+  if (remainingMs <= 0) return { retry: false, elapsedMs };
+  return { retry: true, delayMs: Math.min(ctx.intervalMs, remainingMs) };
+}
+
 /**
  * Throttle for `downloading` progress reports: the first one, then at most every `minIntervalMs` or every
  * `stepFraction` of the total, whichever comes first.

@@ -11,6 +11,12 @@ const activationSchema = z.object({
   fromSlot: z.string(),
   toSlot: z.string(),
   startedAt: z.number(),
+  /**
+   * Written just before the switch to `toSlot`: the health-check span runs from it, so a restart mid-span continues
+   * the span instead of starting a new one. Absent before the switch (and in state files of older agents, where
+   * `startedAt` stands in for it).
+   */
+  switchedAt: z.number().optional(),
 });
 
 const deploymentSchema = z.object({
@@ -20,7 +26,10 @@ const deploymentSchema = z.object({
   state: z.enum(DEPLOYMENT_STATES),
   reason: z.string(),
   detail: z.string(),
-  /** Set while install/switch/health check/commit is in progress, so a restart finishes or redoes it. */
+  /**
+   * Set while install/switch/health check/commit is in progress (state `verified`), and while switching back after a
+   * failed health check (state `rolling_back`), so a restart finishes or redoes it.
+   */
   activation: activationSchema.nullable(),
 });
 

@@ -41,7 +41,10 @@ export interface UpdateModule {
   install(slot: string, release: InstallRelease): Promise<StepResult>;
   /** Makes `slot` the running one, atomically. */
   switchTo(slot: string): Promise<StepResult>;
-  /** Checks the running slot holds `release` intact. */
+  /**
+   * Checks the running slot holds `release` intact. Run after the switch, before the application's health check, and
+   * retried with it over `healthCheck.spanS`.
+   */
   healthCheck(slot: string, release: InstallRelease): Promise<StepResult>;
   /** Marks `slot` as known good: from now on it is what the device boots. */
   commit(slot: string): Promise<StepResult>;

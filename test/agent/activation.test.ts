@@ -1,8 +1,10 @@
-// Activation through the update module: a failing health check, and a power cut between switch and commit.
+// Activation through the update module: a failing integrity check of the new slot, and a power cut between switch and
+// commit. The application's health check (retries over a span, the command) is in health-check.test.ts.
 import { randomBytes } from "node:crypto";
 import { readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { pb } from "../../proto/index.js";
 import { AbDirModule } from "../../device-agent/ab-dir-module.js";
 import { startAgent } from "../../device-agent/agent.js";
 import type { Agent } from "../../device-agent/agent.js";
@@ -57,13 +59,14 @@ afterEach(async () => {
 });
 
 async function start(module?: UpdateModule): Promise<Agent> {
-  const agent = await startAgent(config, { logger: testLogger("agent"), updateModule: module });
+  // A short span: a failing check gives up quickly.
+  const agent = await startAgent({ ...config, healthCheck: { ...config.healthCheck, intervalS: 0.05, spanS: 0.2 } }, { logger: testLogger("agent"), updateModule: module });
   agents.push(agent);
   return agent;
 }
 
 describe("activation", () => {
-  it("switches back and reports failed health_check when the new slot is unhealthy", async () => {
+  it("switches back on its own and reports rolling_back -> rolled_back (health_check) when the new slot is unhealthy", async () => {
     const v2 = artifacts.add(randomBytes(4096));
     const v3 = artifacts.add(randomBytes(4096));
     await hub.publishManifest(appManifest("rel-2", 2, v2));
@@ -73,10 +76,19 @@ describe("activation", () => {
     await hub.publishDesired(installDesired(DEVICE, 1, "rel-2"));
     await waitFor("rel-2 activated", () => hub.states(DEVICE, "rel-2").includes("activated"));
 
-    module.onHealthCheck = () => ({ ok: false, detail: "app does not answer" });
+    let checks = 0;
+    module.onHealthCheck = () => {
+      checks++;
+      return { ok: false, detail: "app does not answer" };
+    };
     await hub.publishDesired(installDesired(DEVICE, 2, "rel-3"));
-    await waitFor("rel-3 failed", () => hub.states(DEVICE, "rel-3").includes("failed"));
-    expect(hub.last(DEVICE)).toMatchObject({ reason: "health_check" });
+    await waitFor("rel-3 rolled back", () => hub.states(DEVICE, "rel-3").includes("rolled_back"));
+    expect(hub.states(DEVICE, "rel-3")).toEqual(["pending", "downloading", "verified", "rolling_back", "rolled_back"]);
+    expect(checks).toBeGreaterThan(1);
+    expect(hub.transitions.find((t) => t.releaseId === "rel-3" && t.state === pb.DeploymentState.DEPLOYMENT_STATE_ROLLING_BACK)?.detail).toMatch(
+      /^health check failed: app does not answer \(still failing .* s after the switch to slot a\); switching back to slot b$/,
+    );
+    expect(hub.last(DEVICE)).toMatchObject({ releaseId: "rel-3", reason: "health_check", detail: "running rel-2 from slot b" });
     expect(readlinkSync(join(dataDir, "current"))).toBe(join("slots", "b"));
     expect(readFileSync(join(dataDir, "current", "app")).equals(v2.bytes)).toBe(true);
     expect(agent.snapshot().installed).toMatchObject({ currentReleaseId: "rel-2", highestCounter: 2 });

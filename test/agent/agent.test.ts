@@ -9,7 +9,7 @@ import { startAgent } from "../../device-agent/agent.js";
 import type { Agent } from "../../device-agent/agent.js";
 import type { AgentConfig } from "../../device-agent/config.js";
 import { tempDir, testLogger, waitFor } from "../helpers/wait.js";
-import { ArtifactServer, TestHub, appManifest, installDesired, sha256, startBroker } from "./harness.js";
+import { ArtifactServer, TestHub, appManifest, installDesired, sha256, startBroker, stateName } from "./harness.js";
 import type { TestBroker } from "./harness.js";
 
 const DEVICE = "sc-0001";
@@ -200,6 +200,35 @@ describe("agent: download only, then activate", () => {
     // the same deployment goes on from verified: no replay of pending, no new download
     expect(hub.transitions.filter((t) => t.desiredSeq === 2).map((t) => t.state)).toEqual([pb.DeploymentState.DEPLOYMENT_STATE_ACTIVATED]);
     expect(currentApp().equals(app.bytes)).toBe(true);
+  });
+});
+
+describe("agent: superseded", () => {
+  it("a deployment verified but not activated ends cancelled (superseded) when a desired state for another release arrives", async () => {
+    const v2 = artifacts.add(randomBytes(8 * 1024));
+    const v3 = artifacts.add(randomBytes(8 * 1024));
+    await hub.publishManifest(appManifest("rel-2", 2, v2));
+    await hub.publishManifest(appManifest("rel-3", 3, v3));
+    const agent = await start();
+    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2", { activate: false }));
+    await waitForState("verified", "rel-2");
+
+    await hub.publishDesired(installDesired(DEVICE, 2, "rel-3", { rolloutId: "ro-2" }));
+    await waitForState("activated", "rel-3");
+    expect(hub.states(DEVICE, "rel-2")).toEqual(["pending", "downloading", "verified", "cancelled"]);
+    const cancelled = hub.transitions.find((t) => t.releaseId === "rel-2" && stateIs(t, "cancelled"));
+    expect(cancelled).toMatchObject({
+      rolloutId: "ro-1",
+      desiredSeq: 1,
+      fromState: pb.DeploymentState.DEPLOYMENT_STATE_VERIFIED,
+      reason: "superseded",
+      detail: "superseded by desired seq 2 (rel-3, rollout ro-2)",
+    });
+    // The old deployment is answered before the new one starts.
+    const order = hub.transitions.filter((t) => t.deviceId === DEVICE).map((t) => `${t.releaseId}:${stateName(t.state)}`);
+    expect(order.indexOf("rel-2:cancelled")).toBeLessThan(order.indexOf("rel-3:pending"));
+    expect(currentApp().equals(v3.bytes)).toBe(true);
+    expect(agent.snapshot().installed.currentReleaseId).toBe("rel-3");
   });
 });
 

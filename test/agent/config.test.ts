@@ -84,7 +84,25 @@ describe("agent config", () => {
     expect(unknown.ok ? [] : unknown.problems.map((p) => p.path)).toEqual(["kpi.source.kind"]);
   });
 
-    it("reports an unreadable file as a problem, not an exception", () => {
+  it("takes an optional health check block: defaults, fractional seconds, a command, and wrong keys named by path", () => {
+    const base = {
+      deviceId: "sc-0001",
+      secret: "x",
+      variant: "sc-x1",
+      hub: { mqttUrl: "mqtt://127.0.0.1:1883", httpUrl: "http://127.0.0.1:8080" },
+      trustedKeys: { release: [key], hub: [key] },
+      dataDir: "/data",
+    };
+    expect(parseAgentConfig(base)).toMatchObject({ ok: true, config: { healthCheck: { args: [], timeoutMs: 30_000, intervalS: 5, spanS: 60 } } });
+    const withCommand = parseAgentConfig({ ...base, healthCheck: { command: "/usr/lib/traffic-app/healthy", intervalS: 0.5 } });
+    expect(withCommand).toMatchObject({ ok: true, config: { healthCheck: { command: "/usr/lib/traffic-app/healthy", args: [], timeoutMs: 30_000, intervalS: 0.5, spanS: 60 } } });
+    const bad = parseAgentConfig({ ...base, healthCheck: { intervalS: 0, spanS: -1, timeoutMs: 1.5, retries: 3 } });
+    expect(bad.ok ? [] : bad.problems.map((p) => p.path)).toEqual(expect.arrayContaining(["healthCheck.intervalS", "healthCheck.spanS", "healthCheck.timeoutMs", "healthCheck"]));
+    const argsOnly = parseAgentConfig({ ...base, healthCheck: { args: ["--quick"] } });
+    expect(argsOnly.ok ? [] : argsOnly.problems).toEqual([{ path: "healthCheck.args", message: "args given without a command" }]);
+  });
+
+  it("reports an unreadable file as a problem, not an exception", () => {
     expect(loadAgentConfig(join(dir, "missing.yaml"))).toMatchObject({ ok: false, problems: [{ path: "(file)" }] });
   });
 });

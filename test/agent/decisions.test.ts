@@ -8,6 +8,7 @@ import {
   checkManifest,
   kpiCountsDelta,
   needsReservation,
+  nextHealthCheck,
   shouldReportProgress,
 } from "../../device-agent/decisions.js";
 import type { DeploymentStateName } from "../../proto/index.js";
@@ -73,7 +74,11 @@ describe("deployment state machine", () => {
     ["pending", "failed", true],
     ["downloading", "failed", true],
     ["verified", "failed", true],
-    ["verified", "cancelled", true], // a rollback to the release still running
+    ["verified", "cancelled", true], // a rollback to the release still running, or superseded by another release
+    ["verified", "rolling_back", true], // the health check failed over its whole span: switching back
+    ["rolling_back", "activated", false],
+    ["rolled_back", "downloading", false], // a retry is a new deployment (from none), never a resumed one
+    ["rolled_back", "activated", false],
     ["activated", "cancelled", false],
     ["failed", "downloading", true],
     ["failed", "activated", false],
@@ -82,11 +87,28 @@ describe("deployment state machine", () => {
     ["activated", "rolling_back", true],
     ["rolling_back", "rolled_back", true],
     ["rolling_back", "failed", true],
-    ["rolled_back", "activated", false],
     ["cancelled", "downloading", false],
   ];
   it.each(cases)("%s -> %s: %s", (from, to, allowed) => {
     expect(canTransition(from, to)).toBe(allowed);
+  });
+});
+
+describe("health check retries over the span", () => {
+  const T = NOW;
+  const span = { switchedAt: T, spanMs: 60_000, intervalMs: 5_000 };
+  it.each([
+    ["just switched", T, { retry: true, delayMs: 5_000 }],
+    ["mid-span", T + 30_000, { retry: true, delayMs: 5_000 }],
+    ["less than an interval left: the last check falls on the end", T + 58_000, { retry: true, delayMs: 2_000 }],
+    ["span over", T + 60_000, { retry: false, elapsedMs: 60_000 }],
+    ["restart long after the span", T + 3_600_000, { retry: false, elapsedMs: 3_600_000 }],
+    ["clock went back: never more than one span from now", T - 3_600_000, { retry: true, delayMs: 5_000 }],
+  ])("%s", (_name, now, expected) => {
+    expect(nextHealthCheck({ ...span, now })).toEqual(expected);
+  });
+  it("a span of 0 is one check, no retry", () => {
+    expect(nextHealthCheck({ switchedAt: T, now: T, spanMs: 0, intervalMs: 5_000 })).toEqual({ retry: false, elapsedMs: 0 });
   });
 });
 

@@ -6,6 +6,7 @@ import { parseAgentConfig } from "../../device-agent/config.js";
 import type { AgentConfig } from "../../device-agent/config.js";
 import { startAgent } from "../../device-agent/agent.js";
 import type { Agent } from "../../device-agent/agent.js";
+import type { HealthCheck } from "../../device-agent/health-check.js";
 import type { KpiSource } from "../../device-agent/kpi.js";
 import { stateFromWire } from "../../proto/index.js";
 import type { verge } from "../../proto/index.js";
@@ -63,6 +64,11 @@ export interface StartTestAgentOptions extends TestAgentConfigOverrides {
   variant?: string;
   /** Replaces the configured KPI source (AgentDeps.kpiSource). */
   kpiSource?: KpiSource;
+  /**
+   * The application's health check after a switch (AgentDeps.healthCheck). Set `extraConfig.healthCheck` (e.g.
+   * `{ intervalS: 0.05, spanS: 0.5 }`) for a short retry span; the default span is 60 s.
+   */
+  healthCheck?: HealthCheck;
 }
 
 export async function startTestAgent(h: TestHub, root: string, id: string, opts: StartTestAgentOptions = {}): Promise<TestAgent> {
@@ -74,7 +80,7 @@ export async function startTestAgent(h: TestHub, root: string, id: string, opts:
   const config = parsed.config;
   const transitions: verge.v1.StateTransition[] = [];
   const launch = async () => {
-    const agent = await startAgent(config, { logger: testLogger(`agent-${id}`), kpiSource: opts.kpiSource });
+    const agent = await startAgent(config, { logger: testLogger(`agent-${id}`), kpiSource: opts.kpiSource, healthCheck: opts.healthCheck });
     agent.events.on("transition", (t: verge.v1.StateTransition) => transitions.push(t));
     return agent;
   };
