@@ -185,9 +185,12 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
         cohort: deps.cohorts.setActive(request.params.name, true, actor(request)),
       }));
 
-      api.get<{ Querystring: { status?: "open" | "closed"; releaseId?: string } }>("/incidents", { config: { role: "viewer" } }, async (request) => ({
-        incidents: deps.incidents.list({ ...(request.query.status ? { status: request.query.status } : {}), ...(request.query.releaseId ? { releaseId: request.query.releaseId } : {}) }),
-      }));
+      api.get<{ Querystring: { status?: "open" | "closed"; releaseId?: string } }>("/incidents", { config: { role: "viewer" } }, async (request) => {
+        if (request.query.status && !["open", "closed"].includes(request.query.status)) throw new HubError("bad_request", "status must be open or closed");
+        return {
+          incidents: deps.incidents.list({ ...(request.query.status ? { status: request.query.status } : {}), ...(request.query.releaseId ? { releaseId: request.query.releaseId } : {}) }),
+        };
+      });
       api.post("/incidents", { config: { role: "operator" } }, async (request, reply) => reply.code(201).send({ incident: await deps.incidents.open(request.body, actor(request)) }));
       api.post<{ Params: { id: string } }>("/incidents/:id/close", { config: { role: "operator" } }, async (request) => ({
         incident: await deps.incidents.close(request.params.id, request.body, actor(request)),

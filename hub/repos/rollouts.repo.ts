@@ -237,7 +237,7 @@ export class RolloutsRepo {
     const out = new Map<string, StageCounts>();
     const rows = this.db
       .prepare(
-        `SELECT stage, state, issued_at IS NULL AS not_started, (state = 'verified' AND reason = 'safety_check') AS safety, count(*) AS n
+        `SELECT stage, state, (issued_at IS NULL AND state = 'pending') AS not_started, (state = 'verified' AND reason = 'safety_check') AS safety, count(*) AS n
          FROM rollout_devices WHERE rollout_id = ? GROUP BY stage, state, not_started, safety`,
       )
       .all(rolloutId) as Array<{ stage: string; state: DeploymentStateName; not_started: number; safety: number; n: number }>;
@@ -381,18 +381,19 @@ export class RolloutsRepo {
     );
   }
 
-  /** Device counts by deployment state (devices whose stage has not started count as pending). */
+  /** Device counts by deployment state; devices whose stage has not started are counted apart (`notStarted`). */
   progress(rolloutId: string, stage?: string): Record<DeploymentStateName, number> & { total: number; notStarted: number } {
     const counts = { total: 0, notStarted: 0, pending: 0, downloading: 0, verified: 0, activated: 0, failed: 0, cancelled: 0, rolling_back: 0, rolled_back: 0 };
     const rows = this.db
       .prepare(
-        `SELECT state, issued_at IS NULL AS not_started, count(*) AS n FROM rollout_devices WHERE rollout_id = ? ${stage ? "AND stage = ?" : ""} GROUP BY state, not_started`,
+        `SELECT state, (issued_at IS NULL AND state = 'pending') AS not_started, count(*) AS n FROM rollout_devices WHERE rollout_id = ? ${stage ? "AND stage = ?" : ""} GROUP BY state, not_started`,
       )
       .all(...(stage ? [rolloutId, stage] : [rolloutId])) as Array<{ state: DeploymentStateName; not_started: number; n: number }>;
+    // As in stageCounts: a device whose stage has not started is `notStarted`, not `pending`.
     for (const row of rows) {
-      counts[row.state] += row.n;
-      counts.total += row.n;
       if (row.not_started) counts.notStarted += row.n;
+      else counts[row.state] += row.n;
+      counts.total += row.n;
     }
     return counts;
   }
@@ -465,6 +466,11 @@ export class RolloutsRepo {
     return (
       this.db.prepare(`SELECT * FROM rollout_events WHERE ${where.join(" AND ")} ORDER BY id LIMIT @limit`).all({ rolloutId, afterId: opts.afterId ?? 0, limit: opts.limit ?? 1000 }) as Row[]
     ).map(toEvent);
+  }
+
+  /** The most recent `n` events, oldest first. */
+  lastEvents(rolloutId: string, n: number): RolloutEvent[] {
+    return (this.db.prepare("SELECT * FROM rollout_events WHERE rollout_id = ? ORDER BY id DESC LIMIT ?").all(rolloutId, n) as Row[]).map(toEvent).reverse();
   }
 
   // ---- desired states --------------------------------------------------------------------------------------------

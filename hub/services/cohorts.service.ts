@@ -6,6 +6,7 @@ import { RESOURCE_ID_PATTERN } from "../../proto/index.js";
 import type { Auditor } from "../audit.js";
 import type { Db } from "../db/database.js";
 import { badRequest, conflict, notFound } from "../errors.js";
+import type { HubError } from "../errors.js";
 import type { Cohort, CohortsRepo } from "../repos/cohorts.repo.js";
 import type { DevicesRepo } from "../repos/devices.repo.js";
 import type { ReleasesRepo } from "../repos/releases.repo.js";
@@ -59,28 +60,41 @@ export class CohortsService {
     return this.cohorts.list();
   }
 
-  /** Adds devices one by one; each addition is audited. The first refusal stops and is audited as failed. */
+  /**
+   * Adds devices, all or none: each addition is audited; the first refusal undoes the others, is audited as failed,
+   * and its message says that nothing was added.
+   */
   add(name: string, input: unknown, actor: string): Cohort {
     const req = parse(membersSchema, input);
     const cohort = this.get(name);
-    for (const deviceId of req.devices) {
-      if (!this.devices.get(deviceId)) {
-        this.auditor.record({ actor, action: "cohort.add", target: name, result: "failed", details: { deviceId, error: "device not enrolled" } });
-        throw notFound(`device ${deviceId}`);
-      }
-      const now = this.now();
-      try {
-        const added = this.cohorts.addMember(name, deviceId, actor, now);
-        if (added) this.auditor.record({ actor, action: "cohort.add", target: name, result: "ok", details: { deviceId, releaseId: cohort.releaseId } });
-      } catch (err) {
-        if (!String((err as Error).message).includes("cohort_members.release_id")) throw err;
-        const other = cohort.releaseId ? this.cohorts.activeCohortFor(deviceId, cohort.releaseId) : undefined;
-        const message =
-          `device ${deviceId} is already in active cohort "${other ?? "?"}" for release ${cohort.releaseId}; a device is in at most one active cohort per release.` +
-          ` Remove it there first (verge cohort remove ${other ?? "COHORT"} ${deviceId}) or retire that cohort.`;
-        this.auditor.record({ actor, action: "cohort.add", target: name, result: "failed", details: { deviceId, releaseId: cohort.releaseId, conflictingCohort: other ?? null, error: message } });
-        throw conflict(message);
-      }
+    let refused: { deviceId: string; details: Record<string, unknown>; error: HubError } | undefined;
+    try {
+      this.db.transaction(() => {
+        for (const deviceId of req.devices) {
+          if (!this.devices.get(deviceId)) {
+            refused = { deviceId, details: { error: "device not enrolled" }, error: notFound(`device ${deviceId}`) };
+            throw refused.error;
+          }
+          try {
+            if (this.cohorts.addMember(name, deviceId, actor, this.now())) {
+              this.auditor.record({ actor, action: "cohort.add", target: name, result: "ok", details: { deviceId, releaseId: cohort.releaseId } });
+            }
+          } catch (err) {
+            if (!String((err as Error).message).includes("cohort_members.release_id")) throw err;
+            const other = cohort.releaseId ? this.cohorts.activeCohortFor(deviceId, cohort.releaseId) : undefined;
+            const message =
+              `device ${deviceId} is already in active cohort "${other ?? "?"}" for release ${cohort.releaseId}; a device is in at most one active cohort per release.` +
+              ` Remove it there first (verge cohort remove ${other ?? "COHORT"} ${deviceId}) or retire that cohort.` +
+              (req.devices.length > 1 ? ` None of the ${req.devices.length} devices was added.` : "");
+            refused = { deviceId, details: { releaseId: cohort.releaseId, conflictingCohort: other ?? null }, error: conflict(message) };
+            throw refused.error;
+          }
+        }
+      })();
+    } catch (err) {
+      if (!refused || err !== refused.error) throw err;
+      this.auditor.record({ actor, action: "cohort.add", target: name, result: "failed", details: { deviceId: refused.deviceId, ...refused.details, error: refused.error.message } });
+      throw refused.error;
     }
     return this.get(name);
   }

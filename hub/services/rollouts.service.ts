@@ -181,11 +181,12 @@ export class RolloutsService {
     return result.plan;
   }
 
-  private select(input: z.infer<typeof createRolloutSchema>, id: string): { release: Release; plan: Plan; seed: string; selection: Selection } {
+  private select(input: z.infer<typeof createRolloutSchema>): { release: Release; plan: Plan; seed: string; selection: Selection } {
     const release = this.d.releases.get(input.releaseId);
     if (!release) throw notFound(`release ${input.releaseId}`);
     const plan = this.resolvePlan(input.plan, input.devices !== undefined);
-    const seed = input.seed ?? plan.seed ?? id;
+    // Without an explicit seed, the release and plan decide: a dry run and the rollout it previews pick the same devices.
+    const seed = input.seed ?? plan.seed ?? `${release.id}/${plan.name}`;
     let fleet: Device[];
     const unknownIds: string[] = [];
     if (input.devices) {
@@ -220,7 +221,7 @@ export class RolloutsService {
   /** Dry run: which devices land in which stage, and which are blocked and why. Nothing is written. */
   preview(input: unknown): PlanPreview {
     const req = parseBody(createRolloutSchema, input);
-    const { release, plan, seed, selection } = this.select(req, req.id ?? "preview");
+    const { release, plan, seed, selection } = this.select(req);
     return {
       releaseId: release.id,
       plan: plan.name,
@@ -246,7 +247,7 @@ export class RolloutsService {
       const now = this.d.now();
       const id = req.id ?? `ro-${new Date(now).toISOString().slice(0, 10).replace(/-/g, "")}-${randomBytes(3).toString("hex")}`;
       if (this.d.rollouts.get(id)) throw conflict(`rollout ${id} already exists`);
-      const { release, plan, seed, selection } = this.select(req, id);
+      const { release, plan, seed, selection } = this.select(req);
       const targets = selection.stages.reduce((n, s) => n + s.deviceIds.length, 0);
       if (targets === 0) {
         const busy = selection.excluded.filter((e) => e.reason === "busy");
@@ -1006,7 +1007,15 @@ export class RolloutsService {
    */
   refreshExpiring(now = this.d.now()): Promise<number> {
     return this.serial(async () => {
-      const due = this.d.rollouts.liveDesiredStates().filter((x) => x.expiresAt - now < this.d.settings.desiredStateTtlMs / 2);
+      // Only devices still on their way: re-signing a finished one (activated, failed, rolled back on its own) with a new
+      // seq would make it try the release again without anyone asking.
+      const due = this.d.rollouts.liveDesiredStates().filter((x) => {
+        if (x.expiresAt - now >= this.d.settings.desiredStateTtlMs / 2) return false;
+        const dev = x.rolloutId ? this.d.rollouts.device(x.rolloutId, x.deviceId) : undefined;
+        if (!dev) return false;
+        if (x.action === "rollback") return dev.rollbackDoneAt === null;
+        return dev.state === "pending" || dev.state === "downloading" || dev.state === "verified";
+      });
       if (due.length === 0) return 0;
       const out: Outgoing[] = [];
       const actionOf = (a: string) =>
@@ -1053,7 +1062,7 @@ export class RolloutsService {
       progress,
       counts: {
         total: progress.total,
-        pending: progress.pending,
+        pending: progress.pending + progress.notStarted,
         inProgress: progress.downloading + progress.verified + progress.rolling_back,
         succeeded: progress.activated,
         failed: progress.failed,
@@ -1066,7 +1075,7 @@ export class RolloutsService {
         overdue: all.filter((x) => x.rollbackOverdueAt !== null && x.rollbackDoneAt === null).length,
       },
       devices: opts.devices === false ? [] : all,
-      events: this.d.rollouts.events(id, { limit: 200 }),
+      events: this.d.rollouts.lastEvents(id, 200),
     };
   }
 

@@ -180,19 +180,20 @@ describe("verge CLI: cohorts and incidents", () => {
     expect(refused.stdout).toBe("");
     expect(refused.stderr).toContain('verge: device sc-001 is already in active cohort "canary-east" for release rel-co');
     expect(refused.stderr).toContain("[conflict]");
-    // devices are added one by one: the ones before the refusal stay, and the CLI says where the cohort ended up
+    // all or nothing: one refused device leaves the cohort as it was, and the CLI says where the cohort stands
     const partly = await verge(["cohort", "add", "canary-west", "sc-003,sc-001"], env);
     expect(partly.code).toBe(1);
     expect(partly.stderr).toContain('device sc-001 is already in active cohort "canary-east"');
-    expect(partly.stderr).toContain("cohort canary-west members now: sc-003");
+    expect(partly.stderr).toContain("None of the 2 devices was added.");
+    expect(partly.stderr).toContain("cohort canary-west members now: none");
 
     const list = await verge(["cohort", "list"], env);
     expect(list.stdout).toMatch(/canary-east\s+canary\s+rel-co\s+yes\s+2\s+\S+ ago\s+east side/);
-    expect(list.stdout).toMatch(/canary-west\s+canary\s+rel-co\s+yes\s+1/);
+    expect(list.stdout).toMatch(/canary-west\s+canary\s+rel-co\s+yes\s+0/);
     // once canary-east retires, sc-001 is free for canary-west
     expect((await verge(["cohort", "retire", "canary-east"], env)).stdout).toBe("cohort canary-east retired (2 member(s) kept)\n");
     expect((await verge(["cohort", "add", "canary-west", "sc-001"], env)).code).toBe(0);
-    expect((await verge(["cohort", "remove", "canary-west", "sc-001"], env)).stdout).toBe("cohort canary-west: removed sc-001; 1 member(s) now\n");
+    expect((await verge(["cohort", "remove", "canary-west", "sc-001"], env)).stdout).toBe("cohort canary-west: removed sc-001; 0 member(s) now\n");
     const show = await verge(["cohort", "show", "canary-east", "-o", "json"], env);
     expect(JSON.parse(show.stdout)).toMatchObject({ cohort: { name: "canary-east", active: false, members: ["sc-001", "sc-002"] } });
     expect((await verge(["cohort", "show", "nope"], env)).code).toBe(5);

@@ -90,7 +90,10 @@ describe("staged rollout of a good release", () => {
       return e.some((x) => x.type === "completed") && e;
     });
     expect(events.filter((e) => e.type === "stage_completed").map((e) => e.stage)).toEqual(["canary", "pilot", "wave-1", "wave-2"]);
-    const lastStatus = seen.filter((m) => m.topic === "verge/v1/rollouts/ro-good/status").at(-1)!.json;
+    const lastStatus = await waitFor("SCADA status says completed", () => {
+      const last = seen.filter((m) => m.topic === "verge/v1/rollouts/ro-good/status").at(-1)?.json;
+      return last?.status === "completed" && last;
+    });
     expect(lastStatus).toMatchObject({ rolloutId: "ro-good", status: "completed", gates: { canaryHealthy: true, failureThreshold: true, safetyChecks: true } });
     await scada.endAsync();
   });

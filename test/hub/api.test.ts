@@ -216,5 +216,9 @@ describe("telemetry ingest", () => {
     expect(desired.ok && desired.message).toMatchObject({ seq: 2, releaseId: "r2", rolloutId: "ro-1" });
     expect(desired.ok && desired.message.expiresAt).toBeGreaterThan(Date.now() + ttl / 2);
     await client.endAsync();
+
+    // a device that finished (here: activated) is left alone: a new seq would make it try the release again
+    h.hub.repos.rollouts.applyTransition({ rolloutId: "ro-1", deviceId: "dev-a", seq: 9, state: "activated", reason: null, detail: null, bytesDone: null, bytesTotal: null, now: Date.now() });
+    expect(await h.hub.services.rollouts.refreshExpiring(Date.now() + ttl * 2)).toBe(0);
   });
 });
