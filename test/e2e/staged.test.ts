@@ -201,6 +201,23 @@ describe("each of these pauses the rollout", () => {
     expect(pause.explanation).toContain("1.00%");
   });
 
+  it("rollback rate over 5%: a device whose health check fails on the release switches back on its own", async () => {
+    await fleet(3, {}, "sc", {
+      healthCheck: (target) => Promise.resolve(target.releaseId === "rel-crash" ? { ok: false as const, detail: "signal controller service did not start" } : { ok: true as const }),
+      extraConfig: { healthCheck: { intervalS: 0.1, spanS: 0.3 } },
+    });
+    const pause = await expectPausedBy(
+      "rollback_rate",
+      "rel-crash",
+      testPlan({ stages: twoStages, rules: [{ name: "rollback_rate", metric: "rollback_rate", op: ">", threshold: "5%", for: "2s", action: "pause" }] }),
+    );
+    expect(pause.observed).toBe(1);
+    const s = await status(ctx.h, "ro-rollback_rate");
+    const canary = s.devices.find((d) => d.stage === "canary")!;
+    expect(canary).toMatchObject({ state: "rolled_back", reason: "health_check", rollbackRequestedAt: null });
+    expect(pause.explanation).toContain("rollback rate");
+  });
+
   it("a Sev1 incident linked to the release (a Sev2 does not)", async () => {
     const { h } = ctx;
     await fleet(3, {});
