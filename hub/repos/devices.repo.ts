@@ -141,6 +141,10 @@ export class DevicesRepo {
     this.db.prepare("UPDATE devices SET online = 1, status_changed_at = ? WHERE id = ? AND online = 0").run(now, id);
   }
 
+  setCurrentRelease(id: string, releaseId: string): void {
+    this.db.prepare("UPDATE devices SET current_release_id = ? WHERE id = ?").run(releaseId, id);
+  }
+
   setHealth(id: string, health: "healthy" | "investigate", reason: string, now: number): void {
     this.db.prepare("UPDATE devices SET health = ?, health_reason = ?, health_changed_at = ? WHERE id = ?").run(health, reason, now, id);
   }

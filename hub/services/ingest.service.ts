@@ -101,6 +101,9 @@ export class TelemetryIngest {
         };
         if (!this.telemetry.insertTransition(record)) return dup;
         this.devices.touch(deviceId, m.eventTime, state);
+        // The running release follows the device's own report at once (heartbeats and inventory may come later): a
+        // rollout created right after this one must know where a rollback would take the device.
+        if ((state === "activated" || state === "rolled_back") && record.releaseId) this.devices.setCurrentRelease(deviceId, record.releaseId);
         if (record.rolloutId) {
           this.rollouts.applyTransition({ ...record, rolloutId: record.rolloutId, now: receivedAt });
           return { result: "stored", deviceId, kind: up.kind, rolloutId: record.rolloutId, state };
