@@ -23,6 +23,8 @@ import { availability, droppedRatio, histogramQuantile } from "../rollout/kpi.js
 import type { DeploymentStateName } from "../../proto/index.js";
 import { DEPLOYMENT_STATES } from "../../proto/index.js";
 import { registerArtifactRoutes } from "./artifacts.js";
+import { registerTokensRoutes } from "./routes/tokens.js";
+import { registerAuditRoutes } from "./routes/audit.js";
 import { actorOf, makeAuthHook } from "./auth.js";
 
 export interface HttpDeps {
@@ -221,8 +223,8 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       api.get<{ Querystring: { limit?: string } }>("/telemetry/rejections", { config: { role: "viewer" } }, async (request) => ({
         rejections: deps.telemetry.rejections(Math.min(Number(request.query.limit ?? 100) || 100, 1000)),
       }));
-      api.get("/audit", { config: { role: "viewer" } }, async () => ({ records: deps.audit.list() }));
-      api.get("/audit/verify", { config: { role: "viewer" } }, async () => deps.audit.verify());
+      registerTokensRoutes(api, deps, actor);
+      registerAuditRoutes(api, deps);
     },
     { prefix: "/api" },
   );

@@ -40,6 +40,21 @@ interface AuditRow {
   hash: string;
 }
 
+/** The most records one list returns. */
+export const AUDIT_LIST_MAX = 1000;
+
+export interface AuditFilter {
+  actor?: string | undefined;
+  action?: string | undefined;
+  target?: string | undefined;
+  result?: AuditResult | undefined;
+  /** Records at or after this time (epoch ms). */
+  since?: number | undefined;
+  /** Records at or before this time (epoch ms). */
+  until?: number | undefined;
+  limit?: number | undefined;
+}
+
 const GENESIS = "0".repeat(64);
 
 function rowHash(prevHash: string, r: Omit<AuditRow, "id" | "prev_hash" | "hash">): string {
@@ -74,14 +89,23 @@ export class AuditRepo {
     })();
   }
 
-  list(filter: { actor?: string; action?: string; target?: string; result?: AuditResult; limit?: number } = {}): AuditRecord[] {
+  /** Newest first. `since`/`until` are inclusive epoch ms; `limit` defaults to 100 and is capped at AUDIT_LIST_MAX. */
+  list(filter: AuditFilter = {}): AuditRecord[] {
     const where: string[] = [];
-    const params: Record<string, unknown> = { limit: filter.limit ?? 100 };
+    const params: Record<string, unknown> = { limit: Math.min(Math.max(1, filter.limit ?? 100), AUDIT_LIST_MAX) };
     for (const key of ["actor", "action", "target", "result"] as const) {
       if (filter[key] !== undefined) {
         where.push(`${key} = @${key}`);
         params[key] = filter[key];
       }
+    }
+    if (filter.since !== undefined) {
+      where.push("at >= @since");
+      params.since = filter.since;
+    }
+    if (filter.until !== undefined) {
+      where.push("at <= @until");
+      params.until = filter.until;
     }
     const sql = `SELECT * FROM audit_log ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY id DESC LIMIT @limit`;
     return (this.db.prepare(sql).all(params) as AuditRow[]).map(toRecord);

@@ -55,7 +55,18 @@ export class TokensRepo {
   }
 
   list(): ApiToken[] {
-    return (this.db.prepare("SELECT * FROM api_tokens ORDER BY created_at").all() as TokenRow[]).map(toToken);
+    return (this.db.prepare("SELECT * FROM api_tokens ORDER BY created_at, id").all() as TokenRow[]).map(toToken);
+  }
+
+  /** The token named `name` that is not revoked, if any (names are unique among live tokens). */
+  activeByName(name: string): ApiToken | undefined {
+    const row = this.db.prepare("SELECT * FROM api_tokens WHERE name = ? AND revoked_at IS NULL").get(name) as TokenRow | undefined;
+    return row && toToken(row);
+  }
+
+  /** How many tokens of `role` are not revoked. */
+  countActive(role: Role): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM api_tokens WHERE role = ? AND revoked_at IS NULL").get(role) as { n: number }).n;
   }
 
   revoke(id: string, now: number): boolean {
