@@ -36,6 +36,8 @@ import { RegistryService } from "./services/registry.service.js";
 import type { HubAddresses } from "./services/registry.service.js";
 import { ReleasesService } from "./services/releases.service.js";
 import { RolloutsService } from "./services/rollouts.service.js";
+import { ScadaService } from "./services/scada.service.js";
+import { BrokerSessions } from "./mqtt/broker-sessions.js";
 
 export interface Hub {
   readonly config: HubConfig;
@@ -169,6 +171,9 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
     });
     rolloutsRef.service = rollouts;
     const cohorts = new CohortsService(db, repos.cohorts, repos.devices, repos.releases, auditor, now);
+    const sessions = new BrokerSessions(broker.aedes);
+    sessions.start();
+    const scada = new ScadaService({ devices: repos.devices, auditor, mqttUrl: () => addresses.mqttUrl, disconnect: (username) => sessions.closeAll(username), now });
     const incidents = new IncidentsService(
       repos.incidents,
       repos.releases,
@@ -196,6 +201,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       rollouts,
       cohorts,
       incidents,
+      scada,
       kpi: repos.kpi,
       maxArtifactBytes: config.http.maxArtifactBytes,
       health: () => ({ mqttConnected: mqttClient.raw.connected }),

@@ -19,10 +19,12 @@ import type { CohortsService } from "../services/cohorts.service.js";
 import type { IncidentsService } from "../services/incidents.service.js";
 import type { KpiRepo } from "../repos/kpi.repo.js";
 import type { RolloutStatus } from "../rollout/engine.js";
-import { availability, droppedRatio, histogramQuantile } from "../rollout/kpi.js";
 import type { DeploymentStateName } from "../../proto/index.js";
 import { DEPLOYMENT_STATES } from "../../proto/index.js";
 import { registerArtifactRoutes } from "./artifacts.js";
+import { registerDeviceRoutes } from "./routes/devices.js";
+import { registerScadaRoutes } from "./routes/scada.js";
+import type { ScadaService } from "../services/scada.service.js";
 import { registerTokensRoutes } from "./routes/tokens.js";
 import { registerAuditRoutes } from "./routes/audit.js";
 import { actorOf, makeAuthHook } from "./auth.js";
@@ -41,6 +43,7 @@ export interface HttpDeps {
   rollouts: RolloutsService;
   cohorts: CohortsService;
   incidents: IncidentsService;
+  scada: ScadaService;
   kpi: KpiRepo;
   maxArtifactBytes: number;
   health: () => { mqttConnected: boolean };
@@ -94,16 +97,8 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       // Artifact uploads arrive as a raw stream; the store hashes while writing and enforces the size limit.
       api.addContentTypeParser("application/octet-stream", (_req, payload, done) => done(null, payload));
 
-      api.post("/devices", { config: { role: "admin" } }, async (request, reply) => {
-        const enrollment = deps.registry.enroll(request.body, actor(request));
-        return reply.code(201).send(enrollment);
-      });
-      api.get("/devices", { config: { role: "viewer" } }, async () => ({ devices: deps.devices.list() }));
-      api.get<{ Params: { id: string } }>("/devices/:id", { config: { role: "viewer" } }, async (request) => ({ device: deps.registry.get(request.params.id) }));
-      api.get<{ Params: { id: string }; Querystring: { rollout?: string } }>("/devices/:id/transitions", { config: { role: "viewer" } }, async (request) => {
-        deps.registry.get(request.params.id);
-        return { transitions: deps.telemetry.transitions(request.params.id, request.query.rollout) };
-      });
+      registerDeviceRoutes(api, deps, actor);
+      registerScadaRoutes(api, deps.scada, actor);
 
       api.put("/artifacts", { config: { role: "release-manager" } }, async (request, reply) => {
         if (request.headers["content-type"] !== "application/octet-stream") {
@@ -197,28 +192,6 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       api.post<{ Params: { id: string } }>("/incidents/:id/close", { config: { role: "operator" } }, async (request) => ({
         incident: await deps.incidents.close(request.params.id, request.body, actor(request)),
       }));
-
-      api.get<{ Params: { id: string }; Querystring: { window?: string } }>("/devices/:id/diagnostics", { config: { role: "viewer" } }, async (request) => {
-        const device = deps.registry.get(request.params.id);
-        const now = deps.now();
-        const windowMs = Math.min(Math.max(Number(request.query.window ?? 3_600_000) || 3_600_000, 1000), 30 * 86_400_000);
-        const k = deps.kpi.deviceSums([device.id], now - windowMs, now).get(device.id);
-        return {
-          device,
-          kpi: k
-            ? {
-                windowMs,
-                availability: availability(k),
-                droppedRatio: droppedRatio(k),
-                eventLagP50Ms: histogramQuantile(0.5, k.lagBuckets),
-                eventLagP95Ms: histogramQuantile(0.95, k.lagBuckets),
-                ...k,
-              }
-            : null,
-          transitions: deps.telemetry.transitions(device.id).slice(-50),
-          rejections: deps.telemetry.rejections(1000).filter((r) => r.deviceId === device.id).slice(0, 20),
-        };
-      });
 
       api.get<{ Querystring: { limit?: string } }>("/telemetry/rejections", { config: { role: "viewer" } }, async (request) => ({
         rejections: deps.telemetry.rejections(Math.min(Number(request.query.limit ?? 100) || 100, 1000)),

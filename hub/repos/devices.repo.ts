@@ -60,6 +60,36 @@ export interface NewDevice {
 
 export type PrincipalRole = "device" | "hub" | "scada";
 
+/** A row of mqtt_principals without its secret hash. */
+export interface PrincipalRecord {
+  username: string;
+  role: PrincipalRole;
+  createdAt: number;
+  disabledAt: number | null;
+}
+
+export interface DeviceFilter {
+  variant?: string | undefined;
+  site?: string | undefined;
+  region?: string | undefined;
+  corridor?: string | undefined;
+  online?: boolean | undefined;
+}
+
+/** A device's place in its active or paused rollout. */
+export interface DeviceRolloutMembership {
+  rolloutId: string;
+  releaseId: string;
+  /** The rollout's status: active or paused. */
+  status: "active" | "paused";
+  pauseReason: string | null;
+  stage: string;
+  /** The device's deployment state in that rollout, and why it is there. */
+  state: string;
+  reason: string | null;
+  updatedAt: number;
+}
+
 export class DevicesRepo {
   constructor(private readonly db: Db) {}
 
@@ -74,6 +104,27 @@ export class DevicesRepo {
          ON CONFLICT(username) DO UPDATE SET role = excluded.role, secret_hash = excluded.secret_hash, disabled_at = NULL`,
       )
       .run(username, role, secretHash, now);
+  }
+
+  /** Adds a principal; throws (UNIQUE constraint) when the username exists, whatever its role. */
+  insertPrincipal(username: string, role: PrincipalRole, secretHash: string, now: number): PrincipalRecord {
+    this.db.prepare("INSERT INTO mqtt_principals (username, role, secret_hash, created_at) VALUES (?, ?, ?, ?)").run(username, role, secretHash, now);
+    return this.principal(username)!;
+  }
+
+  principal(username: string): PrincipalRecord | undefined {
+    const row = this.db.prepare("SELECT username, role, created_at, disabled_at FROM mqtt_principals WHERE username = ?").get(username) as PrincipalRow | undefined;
+    return row && toPrincipal(row);
+  }
+
+  principals(role: PrincipalRole): PrincipalRecord[] {
+    const rows = this.db.prepare("SELECT username, role, created_at, disabled_at FROM mqtt_principals WHERE role = ? ORDER BY username").all(role) as PrincipalRow[];
+    return rows.map(toPrincipal);
+  }
+
+  /** Marks a principal disabled (the broker refuses it at its next CONNECT); false when it was not enabled. */
+  disablePrincipal(username: string, now: number): boolean {
+    return this.db.prepare("UPDATE mqtt_principals SET disabled_at = ? WHERE username = ? AND disabled_at IS NULL").run(now, username).changes === 1;
   }
 
   insert(device: NewDevice, secretHash: string, createdBy: string, now: number): Device {
@@ -96,11 +147,30 @@ export class DevicesRepo {
     return row && toDevice(row);
   }
 
-  list(filter: { variant?: string; site?: string; region?: string; corridor?: string } = {}): Device[] {
-    const where: string[] = [];
-    for (const key of ["variant", "site", "region", "corridor"] as const) if (filter[key] !== undefined) where.push(`${key} = @${key}`);
-    const sql = `SELECT * FROM devices ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY id`;
-    return (this.db.prepare(sql).all(filter) as DeviceRow[]).map(toDevice);
+  /** Devices matching every given filter, by id; a page of them with `limit` and `offset`. */
+  list(filter: DeviceFilter = {}, page?: { limit: number; offset: number }): Device[] {
+    const { where, params } = deviceWhere(filter);
+    const sql = `SELECT * FROM devices ${where} ORDER BY id${page ? " LIMIT @limit OFFSET @offset" : ""}`;
+    return (this.db.prepare(sql).all({ ...params, ...page }) as DeviceRow[]).map(toDevice);
+  }
+
+  count(filter: DeviceFilter = {}): number {
+    const { where, params } = deviceWhere(filter);
+    return (this.db.prepare(`SELECT count(*) AS n FROM devices ${where}`).get(params) as { n: number }).n;
+  }
+
+  /** For each given device in an active or paused rollout: that rollout and the device's state in it. */
+  activeRollouts(ids: string[]): Map<string, DeviceRolloutMembership> {
+    const rows = this.db
+      .prepare(
+        `SELECT rd.device_id AS deviceId, r.id AS rolloutId, r.release_id AS releaseId, r.status AS status, r.pause_reason AS pauseReason,
+                rd.stage AS stage, rd.state AS state, rd.reason AS reason, rd.updated_at AS updatedAt
+         FROM rollout_devices rd JOIN rollouts r ON r.id = rd.rollout_id
+         WHERE rd.device_id IN (SELECT value FROM json_each(?)) AND r.status IN ('active', 'paused')
+         ORDER BY r.created_at`,
+      )
+      .all(JSON.stringify(ids)) as Array<DeviceRolloutMembership & { deviceId: string }>;
+    return new Map(rows.map(({ deviceId, ...m }) => [deviceId, m]));
   }
 
   /** Reserves the next hub->device sequence number for a device. */
@@ -154,6 +224,33 @@ export class DevicesRepo {
       .prepare("UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), ?), deployment_state = coalesce(?, deployment_state) WHERE id = ?")
       .run(at, deploymentState ?? null, id);
   }
+}
+
+interface PrincipalRow {
+  username: string;
+  role: PrincipalRole;
+  created_at: number;
+  disabled_at: number | null;
+}
+
+function toPrincipal(r: PrincipalRow): PrincipalRecord {
+  return { username: r.username, role: r.role, createdAt: r.created_at, disabledAt: r.disabled_at };
+}
+
+function deviceWhere(filter: DeviceFilter): { where: string; params: Record<string, string | number> } {
+  const clauses: string[] = [];
+  const params: Record<string, string | number> = {};
+  for (const key of ["variant", "site", "region", "corridor"] as const) {
+    const value = filter[key];
+    if (value === undefined) continue;
+    clauses.push(`${key} = @${key}`);
+    params[key] = value;
+  }
+  if (filter.online !== undefined) {
+    clauses.push("online = @online");
+    params.online = filter.online ? 1 : 0;
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(" AND ")}` : "", params };
 }
 
 function toDevice(r: DeviceRow): Device {

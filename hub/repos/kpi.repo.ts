@@ -68,9 +68,9 @@ export class KpiRepo {
       .all({ ...scope, slow: slowAboveBucket }) as DeviceKpi[];
   }
 
-  /** Latest-window KPIs of devices (for device views): sums over reports ending in (from, to]. */
-  deviceSums(deviceIds: string[], from: number, to: number): Map<string, Omit<KpiSums, "devices">> {
-    const out = new Map<string, Omit<KpiSums, "devices">>();
+  /** Latest-window KPIs of devices (for device views): sums over reports ending in (from, to], and how many reports. */
+  deviceSums(deviceIds: string[], from: number, to: number): Map<string, Omit<KpiSums, "devices"> & { reports: number }> {
+    const out = new Map<string, Omit<KpiSums, "devices"> & { reports: number }>();
     if (deviceIds.length === 0) return out;
     const totals = this.db.prepare(
       `SELECT coalesce(sum(seconds_up), 0) AS secondsUp, coalesce(sum(seconds_down), 0) AS secondsDown,
@@ -86,7 +86,7 @@ export class KpiRepo {
       if (t.reports === 0) continue;
       const lagBuckets = new Array<number>(LAG_BUCKET_BOUNDS_MS.length + 1).fill(0);
       for (const b of buckets.all(id, from, to) as Array<{ bucket: number; n: number }>) if (b.bucket < lagBuckets.length) lagBuckets[b.bucket] = b.n;
-      out.set(id, { secondsUp: t.secondsUp, secondsDown: t.secondsDown, eventsProcessed: t.eventsProcessed, eventsDropped: t.eventsDropped, lagBuckets });
+      out.set(id, { secondsUp: t.secondsUp, secondsDown: t.secondsDown, eventsProcessed: t.eventsProcessed, eventsDropped: t.eventsDropped, lagBuckets, reports: t.reports });
     }
     return out;
   }

@@ -126,7 +126,26 @@ export interface RolloutStatusView {
   counts: { total: number; pending: number; inProgress: number; succeeded: number; failed: number; cancelled: number; rolledBack: number };
   rollback: { requested: number; confirmed: number; overdue: number };
   devices: RolloutDevice[];
-  events: RolloutEvent[];
+  /** The latest 200 events, oldest first (all of them: events(id, afterId)). */
+  events: RolloutEventJson[];
+}
+
+/**
+ * One rollout event as the API and verge/v1/rollouts/{id}/events carry it (documented in the README): `rule` only on
+ * events a rule (or the failure threshold) caused, `details` only when the event has some.
+ */
+export interface RolloutEventJson {
+  id: number;
+  rolloutId: string;
+  /** ISO 8601, UTC, milliseconds. */
+  at: string;
+  type: string;
+  stage: string | null;
+  actor: string;
+  rule?: { name: string; metric: string | null; op: string | null; threshold: number | null; observed: number | null; windowMs: number | null; devices: number | null };
+  explanation: string;
+  links: Array<{ title: string; url: string }>;
+  details?: Record<string, unknown>;
 }
 
 interface Outgoing {
@@ -1075,7 +1094,7 @@ export class RolloutsService {
         overdue: all.filter((x) => x.rollbackOverdueAt !== null && x.rollbackDoneAt === null).length,
       },
       devices: opts.devices === false ? [] : all,
-      events: this.d.rollouts.lastEvents(id, 200),
+      events: this.d.rollouts.lastEvents(id, 200).map(eventJson),
     };
   }
 
@@ -1096,9 +1115,9 @@ export class RolloutsService {
     return { devices: this.d.rollouts.devices(id, { ...filter, limit, offset }), totalCount: this.d.rollouts.countDevices(id, filter) };
   }
 
-  events(id: string, afterId = 0): RolloutEvent[] {
+  events(id: string, afterId = 0): RolloutEventJson[] {
     if (!this.d.rollouts.get(id)) throw notFound(`rollout ${id}`);
-    return this.d.rollouts.events(id, { afterId });
+    return this.d.rollouts.events(id, { afterId }).map(eventJson);
   }
 }
 
@@ -1168,8 +1187,8 @@ function intentSummary(i: PauseIntent): Record<string, unknown> {
     : { rule: "failure_threshold", stage: i.stage, failed: i.failed, total: i.total, threshold: i.threshold };
 }
 
-/** JSON of verge/v1/rollouts/{id}/events (documented in the README). */
-export function eventJson(e: RolloutEvent): Record<string, unknown> {
+/** JSON of verge/v1/rollouts/{id}/events, of GET /api/rollouts/{id}/events and of a status view's events. */
+export function eventJson(e: RolloutEvent): RolloutEventJson {
   return {
     id: e.id,
     rolloutId: e.rolloutId,

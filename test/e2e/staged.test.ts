@@ -4,7 +4,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import mqtt from "mqtt";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { hashSecret } from "../../broker/secrets.js";
 import { enroll, startTestHub } from "../helpers/hub.js";
 import type { TestHub } from "../helpers/hub.js";
 import { startTestAgent } from "../helpers/agents.js";
@@ -43,8 +42,9 @@ describe("staged rollout of a good release", () => {
     const agents = await fleet(20, {});
     const bytes = await makeRelease(h, "rel-good");
     // a SCADA system follows the rollout on its topics (a read-only credential)
-    h.hub.repos.devices.upsertPrincipal("scada-tmc", "scada", hashSecret("scada-secret"), Date.now());
-    const scada = await mqtt.connectAsync(h.hub.broker.url, { clientId: "scada-tmc", username: "scada-tmc", password: "scada-secret", protocolVersion: 4, reconnectPeriod: 0 });
+    const credential = await h.api<{ secret: string; mqttUrl: string }>("POST", "/api/scada", { name: "scada-tmc" });
+    expect(credential.status, JSON.stringify(credential.body)).toBe(201);
+    const scada = await mqtt.connectAsync(credential.body.mqttUrl, { clientId: "scada-tmc", username: "scada-tmc", password: credential.body.secret, protocolVersion: 4, reconnectPeriod: 0 });
     const seen: Array<{ topic: string; json: Record<string, unknown> }> = [];
     scada.on("message", (topic, payload) => seen.push({ topic, json: JSON.parse(payload.toString()) as Record<string, unknown> }));
     await scada.subscribeAsync("verge/v1/rollouts/ro-good/#", { qos: 1 });
@@ -119,8 +119,8 @@ describe("a bad release is stopped at the canary", () => {
     const paused = await waitForStatus(h, "ro-bad", "paused", (x) => x.rollout.status === "paused");
     const canaryId = paused.devices.find((d) => d.stage === "canary")!.deviceId;
     const pause = eventsOf(paused, "paused")[0]!;
-    expect(pause).toMatchObject({ stage: "canary", rule: "availability", metric: "availability", op: "<", threshold: 0.995, windowMs: 5000, devices: 1 });
-    expect(pause.observed!).toBeCloseTo(0.97, 5);
+    expect(pause).toMatchObject({ stage: "canary", rule: { name: "availability", metric: "availability", op: "<", threshold: 0.995, windowMs: 5000, devices: 1 } });
+    expect(pause.rule!.observed!).toBeCloseTo(0.97, 5);
     expect(pause.explanation).toContain("97.00%");
     expect(pause.explanation).toContain("99.50%");
     expect(pause.explanation).toContain("last 5s");
@@ -130,8 +130,9 @@ describe("a bad release is stopped at the canary", () => {
     const grafana = pause.links.find((l) => l.url.includes("/d/verge-rollouts/"))!;
     const q = new URL(grafana.url).searchParams;
     expect(q.get("var-rollout")).toBe("ro-bad");
-    expect(Number(q.get("from"))).toBeLessThanOrEqual(pause.at - 5000);
-    expect(Number(q.get("to"))).toBeGreaterThanOrEqual(pause.at);
+    const pausedAt = Date.parse(pause.at);
+    expect(Number(q.get("from"))).toBeLessThanOrEqual(pausedAt - 5000);
+    expect(Number(q.get("to"))).toBeGreaterThanOrEqual(pausedAt);
     expect(pause.links.some((l) => l.url.endsWith(`/api/devices/${canaryId}/diagnostics`))).toBe(true);
     const diag = await h.api<{ kpi: { availability: number } }>("GET", `/api/devices/${canaryId}/diagnostics`);
     expect(diag.status).toBe(200);
@@ -140,7 +141,7 @@ describe("a bad release is stopped at the canary", () => {
     const firstBadReport = h.hub.db.prepare("SELECT min(received_at) AS t FROM kpi_reports WHERE release_id = 'rel-bad'").get() as { t: number };
     const breachSince = (pause.details as { breachSince: number }).breachSince;
     expect(breachSince).toBeGreaterThanOrEqual(firstBadReport.t);
-    expect(pause.at - breachSince).toBeGreaterThanOrEqual(3000);
+    expect(pausedAt - breachSince).toBeGreaterThanOrEqual(3000);
 
     // pause_and_rollback: the canary goes back to the previous release without a download, and is marked healthy
     const rolled = await waitForStatus(h, "ro-bad", "canary rolled back", (x) => x.devices.find((d) => d.deviceId === canaryId)?.state === "rolled_back");
@@ -174,7 +175,7 @@ describe("each of these pauses the rollout", () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const s = await waitForStatus(ctx.h, `ro-${rule}`, `paused by ${rule}`, (x) => x.rollout.status === "paused");
     const pause = eventsOf(s, "paused")[0]!;
-    expect(pause.rule).toBe(rule);
+    expect(pause.rule?.name).toBe(rule);
     expect(s.devices.filter((d) => d.stage !== "canary").every((d) => d.issuedAt === null)).toBe(true);
     return pause;
   }
@@ -186,7 +187,7 @@ describe("each of these pauses the rollout", () => {
       "rel-lag",
       testPlan({ stages: twoStages, rules: [{ name: "lag_p95", metric: "event_lag_p95", op: ">=", threshold: "10s", for: "2s", window: "5s", action: "pause" }] }),
     );
-    expect(pause.observed!).toBeGreaterThan(10_000);
+    expect(pause.rule!.observed!).toBeGreaterThan(10_000);
     expect(pause.explanation).toContain("p95 event lag");
   });
 
@@ -197,7 +198,7 @@ describe("each of these pauses the rollout", () => {
       "rel-drop",
       testPlan({ stages: twoStages, rules: [{ name: "dropped", metric: "dropped_ratio", op: ">=", threshold: "0.1%", for: "2s", window: "5s", action: "pause" }] }),
     );
-    expect(pause.observed!).toBeCloseTo(0.01, 5);
+    expect(pause.rule!.observed!).toBeCloseTo(0.01, 5);
     expect(pause.explanation).toContain("1.00%");
   });
 
@@ -211,7 +212,7 @@ describe("each of these pauses the rollout", () => {
       "rel-crash",
       testPlan({ stages: twoStages, rules: [{ name: "rollback_rate", metric: "rollback_rate", op: ">", threshold: "5%", for: "2s", action: "pause" }] }),
     );
-    expect(pause.observed).toBe(1);
+    expect(pause.rule!.observed).toBe(1);
     const s = await status(ctx.h, "ro-rollback_rate");
     const canary = s.devices.find((d) => d.stage === "canary")!;
     expect(canary).toMatchObject({ state: "rolled_back", reason: "health_check", rollbackRequestedAt: null });
@@ -234,7 +235,7 @@ describe("each of these pauses the rollout", () => {
     const sev1 = await h.api<{ incident: { id: string } }>("POST", "/api/incidents", { releaseId: "rel-inc", severity: "sev1", title: "signals dark on corridor 7" });
     expect(sev1.status).toBe(201);
     const s = await waitForStatus(h, "ro-sev1", "paused", (x) => x.rollout.status === "paused");
-    expect(eventsOf(s, "paused")[0]).toMatchObject({ rule: "sev1", metric: "sev1_incidents", observed: 1 });
+    expect(eventsOf(s, "paused")[0]).toMatchObject({ rule: { name: "sev1", metric: "sev1_incidents", observed: 1 } });
     expect(h.hub.repos.audit.list().some((r) => r.action === "incident.open" && r.target === sev1.body.incident.id)).toBe(true);
   });
 
@@ -254,7 +255,7 @@ describe("each of these pauses the rollout", () => {
     expect(timedOut.details).toMatchObject({ devices: ["sc-silent"], offline: ["sc-silent"] });
     expect(timedOut.explanation).toContain("offline");
     const pause = eventsOf(s, "paused")[0]!;
-    expect(pause).toMatchObject({ rule: "failure_threshold", stage: "canary" });
+    expect(pause).toMatchObject({ rule: { name: "failure_threshold" }, stage: "canary" });
     expect(pause.explanation).toContain("1 of 2 device(s) failed");
     expect(s.stages[0]).toMatchObject({ status: "failed" });
     expect(s.gates.failureThreshold).toBe(false);

@@ -20,22 +20,19 @@ export interface StageStatus {
   rules: Array<{ name: string; verdict: string | null; value: number | null; breachSince: number | null; firingSince: number | null }>;
 }
 
+/** An event as the API returns it (eventJson in hub/services/rollouts.service.ts, the same JSON as on MQTT). */
 export interface RolloutEventView {
   id: number;
-  at: number;
+  rolloutId: string;
+  /** ISO 8601: Date.parse(e.at) for milliseconds. */
+  at: string;
   type: string;
   stage: string | null;
   actor: string;
-  rule: string | null;
-  metric: string | null;
-  op: string | null;
-  observed: number | null;
-  threshold: number | null;
-  windowMs: number | null;
-  devices: number | null;
+  rule?: { name: string; metric: string | null; op: string | null; threshold: number | null; observed: number | null; windowMs: number | null; devices: number | null };
   explanation: string;
   links: Array<{ title: string; url: string }>;
-  details: Record<string, unknown> | null;
+  details?: Record<string, unknown>;
 }
 
 export interface StatusView {

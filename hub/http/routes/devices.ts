@@ -1,0 +1,43 @@
+// /api/devices: enroll one device or import many (admin); list with filters and pages, show, transitions and
+// diagnostics (viewer). Views come from DevicesService; enrollment from RegistryService.
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { availability, droppedRatio, histogramQuantile } from "../../rollout/kpi.js";
+import { DevicesService } from "../../services/devices.service.js";
+import type { HttpDeps } from "../server.js";
+
+export function registerDeviceRoutes(api: FastifyInstance, deps: HttpDeps, actor: (request: FastifyRequest) => string): void {
+  const devices = new DevicesService(deps.devices, deps.kpi, deps.telemetry, deps.registry, deps.auditor, deps.now);
+
+  api.post("/devices", { config: { role: "admin" } }, async (request, reply) => {
+    const enrollment = deps.registry.enroll(request.body, actor(request));
+    return reply.code(201).send(enrollment);
+  });
+  api.post("/devices/import", { config: { role: "admin" } }, async (request, reply) => reply.code(201).send({ results: devices.import(request.body, actor(request)) }));
+  api.get("/devices", { config: { role: "viewer" } }, async (request) => devices.list(request.query));
+  api.get<{ Params: { id: string } }>("/devices/:id", { config: { role: "viewer" } }, async (request) => devices.show(request.params.id));
+  api.get<{ Params: { id: string }; Querystring: { rollout?: string } }>("/devices/:id/transitions", { config: { role: "viewer" } }, async (request) => {
+    deps.registry.get(request.params.id);
+    return { transitions: deps.telemetry.transitions(request.params.id, request.query.rollout) };
+  });
+  api.get<{ Params: { id: string }; Querystring: { window?: string } }>("/devices/:id/diagnostics", { config: { role: "viewer" } }, async (request) => {
+    const device = deps.registry.get(request.params.id);
+    const now = deps.now();
+    const windowMs = Math.min(Math.max(Number(request.query.window ?? 3_600_000) || 3_600_000, 1000), 30 * 86_400_000);
+    const k = deps.kpi.deviceSums([device.id], now - windowMs, now).get(device.id);
+    return {
+      device,
+      kpi: k
+        ? {
+            windowMs,
+            availability: availability(k),
+            droppedRatio: droppedRatio(k),
+            eventLagP50Ms: histogramQuantile(0.5, k.lagBuckets),
+            eventLagP95Ms: histogramQuantile(0.95, k.lagBuckets),
+            ...k,
+          }
+        : null,
+      transitions: deps.telemetry.transitions(device.id).slice(-50),
+      rejections: deps.telemetry.rejections(1000).filter((r) => r.deviceId === device.id).slice(0, 20),
+    };
+  });
+}
