@@ -423,7 +423,7 @@ export class RolloutsService {
       const m = measure(rule.metric, f);
       const a = assessRule(rule, m, { breachSince: rule.breachSince, firingSince: rule.firingSince }, now);
       this.d.rollouts.saveRuleState({ rolloutId: rollout.id, stage, name: rule.name, state: a.state, verdict: a.verdict, value: m.value, devices: m.devices, now });
-      this.d.metrics.ruleEvaluated(rollout.id, stage, rule.name, a.verdict === "firing");
+      this.d.metrics.ruleEvaluated({ rollout: rollout.id, stage, rule, verdict: a.verdict, measurement: m });
       if (a.verdict === "firing") ruleFiring = true;
       if (a.verdict === "pending" && rule.action !== "alert") ruleBreaching = true;
       if (a.fired) {
