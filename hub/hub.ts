@@ -105,7 +105,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
     };
     const auditor = new Auditor(repos.audit, logger.child({ module: "audit" }), now);
     const metrics = new HubMetrics();
-    metrics.registerDatabaseGauges(db);
+    metrics.registerDatabaseGauges(db, now);
 
     // The hub's own MQTT credential: a secret file in the data dir, its hash in mqtt_principals.
     const hubSecret = loadOrCreateSecret(join(config.dataDir, "keys", "hub-mqtt.secret"), generateSecret).secret;
