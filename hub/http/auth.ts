@@ -27,15 +27,18 @@ export function makeAuthHook(tokens: TokensRepo, auditor: Auditor, metrics: HubM
     if (!need) throw new HubError("internal", `route ${request.routeOptions.url} declares no role`);
     const header = request.headers.authorization;
     const what = `${request.method} ${request.routeOptions.url ?? request.url}`;
+    // The resource a refused request aimed at (rollout, device, token, cohort...), so `audit list --target` finds it.
+    const params = (request.params ?? {}) as Record<string, string | undefined>;
+    const target = params.id ?? params.name ?? params.sha256;
     const token = header?.startsWith("Bearer ") ? tokens.authenticate(header.slice(7).trim(), now()) : undefined;
     if (!token) {
       metrics.apiDenied.inc({ reason: "unauthenticated" });
-      auditor.record({ actor: `anonymous@${request.ip}`, action: what, result: "denied", reason: header ? "invalid or revoked token" : "no bearer token" });
+      auditor.record({ actor: `anonymous@${request.ip}`, action: what, target, result: "denied", reason: header ? "invalid or revoked token" : "no bearer token" });
       throw new HubError("unauthenticated", header ? "the bearer token is invalid or revoked" : "missing Authorization: Bearer <token>");
     }
     if (!roleAtLeast(token.role, need)) {
       metrics.apiDenied.inc({ reason: "forbidden" });
-      auditor.record({ actor: actorOf(token), action: what, result: "denied", reason: `role ${token.role} < ${need}` });
+      auditor.record({ actor: actorOf(token), action: what, target, result: "denied", reason: `role ${token.role} < ${need}` });
       throw new HubError("forbidden", `${what} needs role ${need}; token "${token.name}" has role ${token.role}`);
     }
     request.principal = token;

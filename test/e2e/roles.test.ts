@@ -193,7 +193,7 @@ describe("roles on a live rollout", () => {
     expect(viewerPause.body.error).toEqual({ code: "forbidden", message: 'POST /api/rollouts/:id/pause needs role operator; token "wallboard" has role viewer' });
     expect((await status(h, "ro-2")).rollout.status).toBe("active");
     const [viewerDenied] = await auditQuery(`actor=${encodeURIComponent(viewer.actor)}&result=denied`, viewer.secret);
-    expect(viewerDenied).toMatchObject({ actor: viewer.actor, action: "POST /api/rollouts/:id/pause", result: "denied", reason: "role viewer < operator" });
+    expect(viewerDenied).toMatchObject({ actor: viewer.actor, action: "POST /api/rollouts/:id/pause", target: "ro-2", result: "denied", reason: "role viewer < operator" });
 
     // operator: pause and resume
     const paused = await h.api<{ rollout: { status: string; pauseReason: string } }>("POST", "/api/rollouts/ro-2/pause", { reason: "shift handover" }, operator.secret);
