@@ -24,6 +24,8 @@ export class CliError extends Error {
 export interface ApiClientOptions {
   hubUrl: string;
   token: string | undefined;
+  /** Where the token came from ("config file X"), named when the hub refuses it. */
+  tokenSource?: string | undefined;
 }
 
 export class ApiClient {
@@ -31,6 +33,14 @@ export class ApiClient {
 
   private url(path: string): string {
     return `${this.options.hubUrl.replace(/\/+$/, "")}${path}`;
+  }
+
+  /** GET with a query string built from the defined values. */
+  async get<T>(path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<T> {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "") q.set(k, String(v));
+    const qs = q.toString();
+    return this.request<T>("GET", qs ? `${path}?${qs}` : path);
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -58,7 +68,7 @@ export class ApiClient {
   }
 
   private async send<T>(method: string, path: string, headers: Record<string, string>, body: RequestInit["body"]): Promise<T> {
-    if (!this.options.token) throw new CliError("no API token: pass --token or set VERGE_TOKEN", EXIT.auth);
+    if (!this.options.token) throw new CliError("no API token: pass --token, set VERGE_TOKEN, or put token: in the config file (see verge --help)", EXIT.auth);
     let res: Response;
     try {
       res = await fetch(this.url(path), { method, headers, body });
@@ -77,7 +87,8 @@ export class ApiClient {
       const error = (json as { error?: { code?: string; message?: string } }).error;
       const message = `${error?.message ?? `HTTP ${res.status}`}${error?.code ? ` [${error.code}]` : ""}`;
       const code = res.status === 401 || res.status === 403 ? EXIT.auth : res.status === 404 ? EXIT.notFound : EXIT.failed;
-      throw new CliError(message, code);
+      const source = res.status === 401 && this.options.tokenSource ? ` (token from ${this.options.tokenSource})` : "";
+      throw new CliError(message + source, code);
     }
     return json as T;
   }

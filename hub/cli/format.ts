@@ -71,3 +71,56 @@ export function wrapList(items: string[], width: number, indent = "  "): string 
 export function outputWidth(): number {
   return process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 160;
 }
+
+/** A share as a percentage: 0.9995 -> "99.95%"; null -> "-". */
+export function percent(ratio: number | null | undefined, digits = 2): string {
+  if (ratio === null || ratio === undefined) return "-";
+  return `${(ratio * 100).toFixed(digits).replace(/\.?0+$/, "")}%`;
+}
+
+/** Milliseconds as a short duration: 310 -> "310ms", 2500 -> "2.5s"; null -> "-". */
+export function millis(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return "-";
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1).replace(/\.0$/, "")}s`;
+  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1).replace(/\.0$/, "")}m`;
+  return `${(ms / 3_600_000).toFixed(1).replace(/\.0$/, "")}h`;
+}
+
+/** A progress bar of `width` cells: bar(1, 2) -> "[#####-----]". */
+export function bar(done: number, total: number, width = 10): string {
+  const filled = total > 0 ? Math.min(width, Math.round((done / total) * width)) : 0;
+  return `[${"#".repeat(filled)}${"-".repeat(width - filled)}]`;
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "500ms", "2s", "1.5m", "1h", "7d" -> milliseconds; undefined when not a duration. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim());
+  return m ? Number(m[1]) * DURATION_UNITS[m[2]!]! : undefined;
+}
+
+/** A moment given as a duration back from now ("1h"), an ISO date/time, or epoch milliseconds. */
+export function parseMoment(text: string, now = Date.now()): number | undefined {
+  const back = parseDuration(text);
+  if (back !== undefined) return now - back;
+  if (/^\d{10,}$/.test(text)) return Number(text);
+  const iso = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : NaN;
+  return Number.isNaN(iso) ? undefined : iso;
+}
+
+/** Epoch ms or an ISO string (the events JSON) as epoch ms. */
+export function epochMs(at: number | string): number {
+  return typeof at === "number" ? at : Date.parse(at);
+}
+
+const RATIO_METRICS = new Set(["availability", "dropped_ratio", "failure_rate", "rollback_rate"]);
+
+/** A rule metric's value as people read it: shares in percent, lags in ms/s, counts as numbers. */
+export function metricValue(metric: string | null, value: number | null | undefined): string {
+  if (value === null || value === undefined) return "-";
+  if (metric !== null && RATIO_METRICS.has(metric)) return percent(value);
+  if (metric?.startsWith("event_lag")) return millis(value);
+  return String(value);
+}

@@ -2,6 +2,7 @@
 // what an operator types and what they see (tables, JSON, exit codes).
 import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startTestAgent } from "../helpers/agents.js";
@@ -16,6 +17,8 @@ afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
 
+const NO_CONFIG_DIR = join(tmpdir(), "verge-cli-test-no-config");
+
 interface Run {
   code: number;
   stdout: string;
@@ -24,7 +27,8 @@ interface Run {
 
 function verge(args: string[], env: Record<string, string | undefined>): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["dist/hub/cli/main.js", ...args], { env: { PATH: process.env.PATH, ...env } }, (err, stdout, stderr) => {
+    // XDG_CONFIG_HOME points nowhere: no CLI config file of the machine's user is read.
+    execFile(process.execPath, ["dist/hub/cli/main.js", ...args], { env: { PATH: process.env.PATH, XDG_CONFIG_HOME: NO_CONFIG_DIR, ...env } }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -151,8 +155,8 @@ describe("verge CLI: staged rollouts", () => {
     expect(list.map((e) => e.type)).toEqual(expect.arrayContaining(["created", "awaiting_approval", "paused", "resumed", "promoted", "completed"]));
     const after = list.find((e) => e.type === "promoted")!.id;
     const tail = await verge(["rollout", "events", "ro-staged", "--after", String(after)], env);
-    expect(tail.stdout).toMatch(/^ID\s+TIME\s+TYPE\s+STAGE\s+ACTOR\s+EXPLANATION\n/);
-    expect(tail.stdout).toMatch(/completed\s+-\s+hub\s+Rollout ro-staged completed: every stage passed\./);
+    expect(tail.stdout).toMatch(/^ID\s+TIME\s+TYPE\s+STAGE\s+ACTOR\s+RULE\s+EXPLANATION\n/);
+    expect(tail.stdout).toMatch(/completed\s+-\s+hub\s+-\s+Rollout ro-staged completed: every stage passed\./);
     expect(tail.stdout).not.toContain("promoted");
 
     const rollouts = await verge(["rollout", "list"], env);

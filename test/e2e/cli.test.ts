@@ -2,6 +2,7 @@
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadAgentConfig } from "../../device-agent/config.js";
@@ -15,6 +16,8 @@ afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
 
+const NO_CONFIG_DIR = join(tmpdir(), "verge-cli-test-no-config");
+
 interface Run {
   code: number;
   stdout: string;
@@ -23,7 +26,8 @@ interface Run {
 
 function verge(args: string[], env: Record<string, string | undefined>): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["dist/hub/cli/main.js", ...args], { env: { PATH: process.env.PATH, ...env } }, (err, stdout, stderr) => {
+    // XDG_CONFIG_HOME points nowhere: no CLI config file of the machine's user is read.
+    execFile(process.execPath, ["dist/hub/cli/main.js", ...args], { env: { PATH: process.env.PATH, XDG_CONFIG_HOME: NO_CONFIG_DIR, ...env } }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
