@@ -1158,7 +1158,7 @@ function stageView(r: StageRow, s: StageSnapshot, rollout: RolloutStatus, rules:
     startedAt: r.startedAt,
     convergedAt: r.convergedAt,
     observeUntil: r.observeUntil,
-    awaitingApproval: r.approvalRequestedAt !== null && r.approvedAt === null && r.status === "converged",
+    awaitingApproval: r.approvalRequestedAt !== null && r.approvedAt === null && r.status === "converged" && !isTerminalRollout(rollout),
     approvedAt: r.approvedAt,
     approvedBy: r.approvedBy,
     completedAt: r.completedAt,
