@@ -5,28 +5,16 @@ import type { PrincipalRecord } from "../repos/devices.repo.js";
 import type { TransitionRecord } from "../repos/telemetry.repo.js";
 import type { ApiToken } from "../repos/tokens.repo.js";
 import type { DevicePage, DevicesService, DeviceView, ImportResult } from "../services/devices.service.js";
-import type { RolloutStatusView } from "../services/rollouts.service.js";
+import type { RolloutEventJson, RolloutStatusView } from "../services/rollouts.service.js";
 import type { ScadaCredential } from "../services/scada.service.js";
 
 export type { AuditRecord, ApiToken, DevicePage, DeviceView, ImportResult, TransitionRecord };
 
 /** One rollout event, the same JSON everywhere (API, MQTT events topic): eventJson() in the rollouts service. */
-export interface EventView {
-  id: number;
-  rolloutId: string;
-  /** ISO 8601. */
-  at: string;
-  type: string;
-  stage: string | null;
-  actor: string;
-  rule?: { name: string; metric: string | null; op: string | null; threshold: number | null; observed: number | null; windowMs: number | null; devices: number | null };
-  explanation: string;
-  links: Array<{ title: string; url: string }>;
-  details?: Record<string, unknown>;
-}
+export type EventView = RolloutEventJson;
 
 /** GET /api/rollouts/:id and the verbs' answers. */
-export type StatusView = Omit<RolloutStatusView, "events"> & { events: EventView[] };
+export type StatusView = RolloutStatusView;
 
 /** GET /api/devices/:id: the device, its last 20 transitions (oldest first) and its running rollout. */
 export type DeviceDetail = ReturnType<DevicesService["show"]>;

@@ -5,6 +5,7 @@ import { expect } from "vitest";
 import type { KpiCounts, KpiSource } from "../../device-agent/kpi.js";
 import { LAG_BUCKET_BOUNDS_MS, lagBucketIndex } from "../../proto/index.js";
 import type { TestHub } from "./hub.js";
+import type { RolloutEventJson } from "../../hub/services/rollouts.service.js";
 import { waitFor } from "./wait.js";
 
 export interface StageStatus {
@@ -21,19 +22,7 @@ export interface StageStatus {
 }
 
 /** An event as the API returns it (eventJson in hub/services/rollouts.service.ts, the same JSON as on MQTT). */
-export interface RolloutEventView {
-  id: number;
-  rolloutId: string;
-  /** ISO 8601: Date.parse(e.at) for milliseconds. */
-  at: string;
-  type: string;
-  stage: string | null;
-  actor: string;
-  rule?: { name: string; metric: string | null; op: string | null; threshold: number | null; observed: number | null; windowMs: number | null; devices: number | null };
-  explanation: string;
-  links: Array<{ title: string; url: string }>;
-  details?: Record<string, unknown>;
-}
+export type RolloutEventView = RolloutEventJson;
 
 export interface StatusView {
   rollout: { id: string; status: string; pauseReason: string | null; releaseId: string };
