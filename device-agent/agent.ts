@@ -36,7 +36,7 @@ import {
   nextHealthCheck,
   shouldReportProgress,
 } from "./decisions.js";
-import { artifactPath, downloadComponent, partPath } from "./download.js";
+import { artifactPath, checkDiskSpace, downloadComponent, partPath, remainingBytes } from "./download.js";
 import type { ComponentRef } from "./download.js";
 import { commandHealthCheck } from "./health-check.js";
 import type { HealthCheck, HealthVerdict } from "./health-check.js";
@@ -58,6 +58,8 @@ export interface AgentDeps {
    * after the update module's own check, until it passes or `healthCheck.spanS` has passed since the switch.
    */
   healthCheck?: HealthCheck;
+  /** Free bytes in a directory, for the disk-space check before a download; statfs by default (tests inject one). */
+  freeBytes?: (dir: string) => Promise<number>;
 }
 
 export interface RejectedEvent {
@@ -107,6 +109,7 @@ class DeviceAgent implements Agent {
   private readonly hubKeys: TrustedKey[];
   private readonly releaseKeys: TrustedKey[];
   private readonly downloadsDir: string;
+  private readonly freeBytes: ((dir: string) => Promise<number>) | undefined;
   private readonly agentVersion = readAgentVersion();
   private readonly startedAt: number;
 
@@ -145,6 +148,7 @@ class DeviceAgent implements Agent {
   ) {
     this.log = deps.logger.child({ module: "agent", deviceId: config.deviceId });
     this.now = deps.now ?? Date.now;
+    this.freeBytes = deps.freeBytes;
     this.module = deps.updateModule ?? new AbDirModule(config.dataDir, this.log.child({ module: "ab-dir" }));
     this.hubKeys = config.trustedKeys.hub.map(trustedKeyFromBase64);
     this.releaseKeys = config.trustedKeys.release.map(trustedKeyFromBase64);
@@ -581,6 +585,15 @@ class DeviceAgent implements Agent {
       total,
       components.reduce((sum, c) => sum + (fileSize(artifactPath(this.downloadsDir, c.sha256)) ?? fileSize(partPath(this.downloadsDir, c.sha256)) ?? 0), 0),
     );
+    // Before any byte: the whole release must fit, with a margin, next to what is already there.
+    if (!allPresent) {
+      const space = await checkDiskSpace(this.downloadsDir, await remainingBytes(this.downloadsDir, components), this.freeBytes);
+      if (this.state.deployment !== d) return false; // superseded meanwhile
+      if (!space.ok) {
+        this.transition(d, d.state, "failed", { reason: space.reason, detail: space.detail });
+        return false;
+      }
+    }
     // Artifacts already verified on the device (a download-only stage, then activate): straight to `verified`.
     if (!allPresent) this.transition(d, d.state, "downloading", { bytesDone: have, bytesTotal: total });
     const abort = new AbortController();
@@ -594,6 +607,10 @@ class DeviceAgent implements Agent {
           baseUrl: this.config.hub.httpUrl,
           signal: abort.signal,
           logger: this.log,
+          maxAttempts: this.config.download.maxAttempts,
+          retryMinMs: this.config.download.retryMinMs,
+          retryMaxMs: this.config.download.retryMaxMs,
+          freeBytes: this.freeBytes,
           onProgress: (bytes) => {
             const current = { at: this.now(), bytes: doneBefore + bytes, total };
             if (d.state === "downloading" && shouldReportProgress(last, current)) {

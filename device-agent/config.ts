@@ -83,6 +83,17 @@ export const agentConfigSchema = z
       })
       .strict()
       .default({ intervalS: 60, source: { kind: "agent" } }),
+    download: z
+      .object({
+        /** Backoff between download passes that fail: capped exponential with jitter between these bounds. */
+        retryMinMs: z.number().int().positive().default(1000),
+        retryMaxMs: z.number().int().positive().default(300_000),
+        /** Passes in a row that fetch no byte before the deployment fails (reason download); 0 = unlimited. */
+        maxAttempts: z.number().int().min(0).default(0),
+      })
+      .strict()
+      .default({ retryMinMs: 1000, retryMaxMs: 300_000, maxAttempts: 0 })
+      .refine((d) => d.retryMaxMs >= d.retryMinMs, { message: "retryMaxMs must be >= retryMinMs", path: ["retryMaxMs"] }),
     healthCheck: healthCheckConfigSchema.default({ args: [], timeoutMs: 30_000, intervalS: 5, spanS: 60 }),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import type { Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, rename, rm, stat, statfs } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { backoffDelay } from "./decisions.js";
@@ -16,7 +16,7 @@ export interface ComponentRef {
   urls: readonly string[];
 }
 
-export type DownloadFailure = "checksum" | "size" | "download" | "aborted";
+export type DownloadFailure = "checksum" | "size" | "download" | "aborted" | "disk_full";
 export type DownloadResult =
   | { ok: true; file: string; bytesFetched: number }
   | { ok: false; reason: DownloadFailure; detail: string };
@@ -28,10 +28,73 @@ export interface DownloadOptions {
   signal?: AbortSignal;
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
   logger: Logger;
-  /** Attempts per URL list pass before giving up. */
-  attempts?: number;
+  /**
+   * Passes over the URL list that fetched no byte, in a row, before giving up; 0 = unlimited (the default: a device on
+   * a flaky link keeps trying until stopped or superseded). A pass that fetched bytes resets the count and the backoff.
+   */
+  maxAttempts?: number;
+  /** Backoff between passes: capped exponential with jitter (backoffDelay), from retryMinMs up to retryMaxMs. */
   retryMinMs?: number;
   retryMaxMs?: number;
+  /** Free bytes in a directory; statfs by default (tests inject a fake). */
+  freeBytes?: (dir: string) => Promise<number>;
+  /** `random` for the backoff jitter, in [0, 1); Math.random by default. */
+  random?: () => number;
+}
+
+/** Kept free on top of what a download still needs, so a full downloads dir does not starve the rest of the device. */
+export const DISK_MARGIN_BYTES = 4 * 1024 * 1024;
+
+/** Bytes available to an unprivileged writer in `dir` (statfs bavail * bsize). */
+export async function statfsFreeBytes(dir: string): Promise<number> {
+  const s = await statfs(dir);
+  return Number(s.bavail) * Number(s.bsize);
+}
+
+/** Bytes still to fetch for these components: size minus what their verified file or part file already holds. */
+export async function remainingBytes(downloadsDir: string, components: readonly ComponentRef[]): Promise<number> {
+  let need = 0;
+  for (const c of components) {
+    const final = await sizeOf(artifactPath(downloadsDir, c.sha256));
+    if (final === c.size) continue;
+    const part = (await sizeOf(partPath(downloadsDir, c.sha256))) ?? 0;
+    need += Math.max(0, c.size - (part <= c.size ? part : 0));
+  }
+  return need;
+}
+
+async function sizeOf(file: string): Promise<number | undefined> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `needed` bytes plus the margin fit in the free space of `dir` (created if missing). A statfs that fails
+ * (an exotic filesystem) does not block the download: the size cap and the write errors still hold.
+ */
+export async function checkDiskSpace(
+  dir: string,
+  needed: number,
+  freeBytes: (dir: string) => Promise<number> = statfsFreeBytes,
+  marginBytes = DISK_MARGIN_BYTES,
+): Promise<{ ok: true } | { ok: false; reason: "disk_full"; detail: string }> {
+  if (needed <= 0) return { ok: true };
+  await mkdir(dir, { recursive: true });
+  let free: number;
+  try {
+    free = await freeBytes(dir);
+  } catch {
+    return { ok: true };
+  }
+  if (needed + marginBytes <= free) return { ok: true };
+  return {
+    ok: false,
+    reason: "disk_full",
+    detail: `need ${needed} bytes (+${marginBytes} margin) in ${dir}, ${free} bytes free`,
+  };
 }
 
 export function artifactPath(downloadsDir: string, sha256: string): string {
@@ -91,23 +154,29 @@ export async function downloadComponent(component: ComponentRef, opts: DownloadO
 
   const urls = component.urls.map((u) => new URL(u, opts.baseUrl).toString());
   if (urls.length === 0) return { ok: false, reason: "download", detail: `component ${component.name} lists no URL` };
-  const attempts = opts.attempts ?? 4;
-  let bytesFetched = 0;
+  const space = await checkDiskSpace(opts.downloadsDir, await remainingBytes(opts.downloadsDir, [component]), opts.freeBytes);
+  if (!space.ok) return space;
+
+  const maxAttempts = opts.maxAttempts ?? 0;
+  const random = opts.random ?? Math.random;
+  const progress = { fetched: 0 };
   let lastError = "";
   /** URLs that answered with a client error (404, 403, ...): not worth another attempt in this call. */
   const dead = new Set<string>();
-  for (let attempt = 0; attempt < attempts; attempt++) {
+  /** Passes in a row that fetched nothing: the backoff exponent and the give-up count. */
+  let barren = 0;
+  for (;;) {
+    const before = progress.fetched;
     for (const url of urls) {
       if (dead.has(url)) continue;
-      if (opts.signal?.aborted) return { ok: false, reason: "aborted", detail: "download aborted; part file kept" };
+      if (opts.signal?.aborted) return aborted();
       try {
-        const done = await transfer(url, component, part, opts);
-        bytesFetched += done.fetched;
+        const done = await transfer(url, component, part, opts, progress);
         const verdict = await finish(component, done, part, final);
         if (!verdict.ok) return verdict;
-        return { ok: true, file: final, bytesFetched };
+        return { ok: true, file: final, bytesFetched: progress.fetched };
       } catch (err) {
-        if (opts.signal?.aborted) return { ok: false, reason: "aborted", detail: "download aborted; part file kept" };
+        if (opts.signal?.aborted) return aborted();
         lastError = `${url}: ${(err as Error).message}`;
         if (err instanceof TransferError && !err.retryable) {
           if (err.reason !== "download") {
@@ -116,20 +185,25 @@ export async function downloadComponent(component: ComponentRef, opts: DownloadO
           }
           dead.add(url);
         }
-        log.warn({ url, attempt, err: (err as Error).message }, "download attempt failed");
+        log.warn({ url, barren, fetched: progress.fetched, err: (err as Error).message }, "download attempt failed");
       }
     }
     if (dead.size === urls.length) break;
-    if (attempt + 1 < attempts) {
-      const delay = backoffDelay(attempt, opts.retryMinMs ?? 1000, opts.retryMaxMs ?? 30_000, Math.random());
-      try {
-        await sleep(delay, opts.signal);
-      } catch {
-        return { ok: false, reason: "aborted", detail: "download aborted; part file kept" };
-      }
+    barren = progress.fetched > before ? 0 : barren + 1;
+    if (maxAttempts > 0 && barren >= maxAttempts) break;
+    // A pass that made progress retries at the minimum delay; one that did not backs off further, up to the cap.
+    const delay = backoffDelay(barren, opts.retryMinMs ?? 1000, opts.retryMaxMs ?? 300_000, random());
+    try {
+      await sleep(delay, opts.signal);
+    } catch {
+      return aborted();
     }
   }
   return { ok: false, reason: "download", detail: `gave up on ${urls.length} URL(s): ${lastError}` };
+}
+
+function aborted(): DownloadResult {
+  return { ok: false, reason: "aborted", detail: "download aborted; part file kept" };
 }
 
 interface Transferred {
@@ -139,7 +213,13 @@ interface Transferred {
 }
 
 /** One HTTP transfer into the part file, resuming from its size; hashes the existing part bytes, then the new ones. */
-async function transfer(url: string, component: ComponentRef, part: string, opts: DownloadOptions): Promise<Transferred> {
+async function transfer(
+  url: string,
+  component: ComponentRef,
+  part: string,
+  opts: DownloadOptions,
+  progress: { fetched: number },
+): Promise<Transferred> {
   const hash = createHash("sha256");
   let have = (await hashInto(hash, part, opts.signal)) ?? 0;
   if (have > component.size) {
@@ -191,6 +271,7 @@ async function transfer(url: string, component: ComponentRef, part: string, opts
       runningHash.update(chunk);
       have += chunk.length;
       fetched += chunk.length;
+      progress.fetched += chunk.length;
       opts.onProgress?.(have, component.size);
     }
     await fh.sync();

@@ -5,7 +5,9 @@ import { createServer } from "node:http";
 import type { AddressInfo, Server } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { downloadComponent, partPath } from "../../device-agent/download.js";
+import { backoffDelay } from "../../device-agent/decisions.js";
+import { DISK_MARGIN_BYTES, checkDiskSpace, downloadComponent, partPath, remainingBytes } from "../../device-agent/download.js";
+import { startTcpProxy } from "../helpers/tcp-proxy.js";
 import { tempDir, testLogger } from "../helpers/wait.js";
 import { sha256 } from "./harness.js";
 
@@ -14,7 +16,7 @@ let cleanup: () => void;
 let server: Server;
 let baseUrl: string;
 /** What the server does per path: the body, and whether it honours Range. */
-let routes: Map<string, { body: Buffer; range: boolean }>;
+let routes: Map<string, { body: Buffer; range: boolean; status?: number }>;
 let requests: { url: string; range: string | undefined }[];
 
 beforeEach(async () => {
@@ -25,6 +27,7 @@ beforeEach(async () => {
     requests.push({ url: req.url ?? "", range: req.headers.range });
     const route = routes.get(req.url ?? "");
     if (!route) return void res.writeHead(404).end();
+    if (route.status !== undefined) return void res.writeHead(route.status).end();
     const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
     if (m && route.range) {
       const start = Number(m[1]);
@@ -43,7 +46,7 @@ afterEach(async () => {
 });
 
 function options() {
-  return { downloadsDir: join(dir, "downloads"), baseUrl, logger: testLogger(), attempts: 2, retryMinMs: 1, retryMaxMs: 5 };
+  return { downloadsDir: join(dir, "downloads"), baseUrl, logger: testLogger(), maxAttempts: 2, retryMinMs: 1, retryMaxMs: 5 };
 }
 
 function seedPart(sha: string, bytes: Buffer): void {
@@ -123,5 +126,107 @@ describe("downloadComponent", () => {
     const result = await downloadComponent({ name: "app", size: 4000, sha256: sha, urls: ["/x"] }, { ...options(), signal: abort.signal });
     expect(result).toMatchObject({ ok: false, reason: "aborted" });
     expect(statSync(partPath(join(dir, "downloads"), sha)).size).toBe(1000);
+  });
+});
+
+describe("downloads over a flaky link", () => {
+  it("resumes through a cut every 256 KB of an 8 MB artifact and fetches each byte about once", async () => {
+    const body = randomBytes(8 * 1024 * 1024);
+    const sha = sha256(body);
+    routes.set(`/artifacts/${sha}`, { body, range: true });
+    const proxy = await startTcpProxy((server.address() as AddressInfo).port);
+    proxy.cutEvery(256 * 1024);
+    const progress: number[] = [];
+    try {
+      const result = await downloadComponent({ name: "app", size: body.length, sha256: sha, urls: [`/artifacts/${sha}`] }, {
+        ...options(),
+        baseUrl: proxy.url("http"),
+        maxAttempts: 0,
+        retryMinMs: 1,
+        retryMaxMs: 20,
+        onProgress: (done) => progress.push(done),
+      });
+      expect(result).toMatchObject({ ok: true, bytesFetched: body.length });
+      expect(readFileSync(join(dir, "downloads", sha)).equals(body)).toBe(true);
+      expect(proxy.cuts()).toBeGreaterThanOrEqual(31);
+      expect(proxy.bytesDown()).toBeLessThanOrEqual(body.length * 1.05);
+      // Every attempt after the first asked for the bytes past what the part file held.
+      const ranged = requests.filter((r) => r.range !== undefined);
+      expect(ranged.length).toBeGreaterThanOrEqual(31);
+      expect(progress.at(-1)).toBe(body.length);
+      expect(progress.every((v, i) => i === 0 || v >= (progress[i - 1] ?? 0))).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
+
+  it("backs off exponentially up to the cap, jitter within [ceiling/2, ceiling]", () => {
+    const low = Array.from({ length: 12 }, (_, i) => backoffDelay(i, 1000, 300_000, 0));
+    const high = Array.from({ length: 12 }, (_, i) => backoffDelay(i, 1000, 300_000, 0.999999));
+    expect(low.slice(0, 5)).toEqual([500, 1000, 2000, 4000, 8000]);
+    for (let i = 1; i < low.length; i++) {
+      expect(low[i]).toBeGreaterThanOrEqual(low[i - 1] ?? 0);
+      expect(high[i]).toBeGreaterThanOrEqual(high[i - 1] ?? 0);
+    }
+    expect(Math.max(...high)).toBe(300_000);
+    expect(high.at(-1)).toBe(300_000);
+    expect(low.at(-1)).toBe(150_000);
+    expect(backoffDelay(1000, 1000, 300_000, 0.5)).toBe(225_000); // no overflow far out
+  });
+
+  it("gives up after maxAttempts passes that fetch nothing", async () => {
+    const sha = sha256(Buffer.from("x"));
+    routes.set("/busy", { body: Buffer.alloc(0), range: true, status: 503 });
+    const result = await downloadComponent({ name: "app", size: 1, sha256: sha, urls: ["/busy"] }, { ...options(), maxAttempts: 3 });
+    expect(result).toMatchObject({ ok: false, reason: "download" });
+    expect(requests.length).toBe(3);
+  });
+
+  it("aborts promptly during a backoff wait", async () => {
+    const sha = sha256(Buffer.from("x"));
+    routes.set("/busy", { body: Buffer.alloc(0), range: true, status: 503 });
+    const abort = new AbortController();
+    const started = Date.now();
+    const pending = downloadComponent({ name: "app", size: 1, sha256: sha, urls: ["/busy"] }, {
+      ...options(),
+      maxAttempts: 0,
+      retryMinMs: 60_000,
+      retryMaxMs: 300_000,
+      signal: abort.signal,
+    });
+    setTimeout(() => abort.abort(), 200);
+    expect(await pending).toMatchObject({ ok: false, reason: "aborted" });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(requests.length).toBe(1);
+  });
+
+  it("refuses with disk_full, without a request, when the remaining bytes do not fit", async () => {
+    const body = randomBytes(10_000);
+    const sha = sha256(body);
+    routes.set("/x", { body, range: true });
+    const free = DISK_MARGIN_BYTES + 5000;
+    const result = await downloadComponent({ name: "app", size: body.length, sha256: sha, urls: ["/x"] }, {
+      ...options(),
+      freeBytes: () => Promise.resolve(free),
+    });
+    expect(result).toMatchObject({ ok: false, reason: "disk_full" });
+    expect(!result.ok && result.detail).toContain(`need 10000 bytes`);
+    expect(!result.ok && result.detail).toContain(`${free} bytes free`);
+    expect(requests).toEqual([]);
+  });
+
+  it("counts only the bytes a part file still lacks against the free space", async () => {
+    const body = randomBytes(10_000);
+    const sha = sha256(body);
+    routes.set("/x", { body, range: true });
+    seedPart(sha, body.subarray(0, 6000));
+    const downloads = join(dir, "downloads");
+    expect(await remainingBytes(downloads, [{ name: "app", size: 10_000, sha256: sha, urls: [] }])).toBe(4000);
+    expect(await checkDiskSpace(downloads, 4000, () => Promise.resolve(DISK_MARGIN_BYTES + 4000))).toEqual({ ok: true });
+    const result = await downloadComponent({ name: "app", size: body.length, sha256: sha, urls: ["/x"] }, {
+      ...options(),
+      freeBytes: () => Promise.resolve(DISK_MARGIN_BYTES + 4000),
+    });
+    expect(result).toMatchObject({ ok: true, bytesFetched: 4000 });
   });
 });

@@ -16,6 +16,13 @@ export interface TcpProxy {
   throttle(bytesPerSecond: number): void;
   /** Destroys every open connection (both sides). */
   cutAll(): void;
+  /**
+   * Cuts each connection (both sides) once it has carried this many upstream->client bytes; the bytes past the limit
+   * are never forwarded (nor counted in bytesDown). 0 = off.
+   */
+  cutEvery(bytes: number): void;
+  /** Connections cut by cutEvery. */
+  readonly cuts: () => number;
   /** Points the proxy at another upstream port (a restarted server). */
   retarget(port: number): void;
   close(): Promise<void>;
@@ -27,11 +34,28 @@ export async function startTcpProxy(upstreamPort: number, upstreamHost = "127.0.
   let rate = 0;
   let down = 0;
   let count = 0;
+  let cutLimit = 0;
+  let cutCount = 0;
   const waiting: Array<() => void> = [];
   const pairs = new Set<[Socket, Socket | undefined]>();
 
   const pipeThrottled = (from: Socket, to: Socket) => {
+    let carried = 0;
     from.on("data", (chunk: Buffer) => {
+      if (cutLimit > 0 && carried + chunk.length >= cutLimit) {
+        const slice = chunk.subarray(0, Math.max(0, cutLimit - carried));
+        carried += slice.length;
+        down += slice.length;
+        from.pause();
+        from.removeAllListeners("data");
+        cutCount++;
+        to.write(slice, () => {
+          to.destroy();
+          from.destroy();
+        });
+        return;
+      }
+      carried += chunk.length;
       down += chunk.length;
       const ok = to.write(chunk);
       if (rate > 0) {
@@ -98,6 +122,10 @@ export async function startTcpProxy(upstreamPort: number, upstreamHost = "127.0.
         u?.destroy();
       }
     },
+    cutEvery: (bytes) => {
+      cutLimit = bytes;
+    },
+    cuts: () => cutCount,
     retarget: (p) => {
       target = p;
     },
