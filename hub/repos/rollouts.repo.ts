@@ -493,19 +493,12 @@ export class RolloutsRepo {
         ? this.db.prepare("SELECT * FROM desired_states WHERE rollout_id = ? ORDER BY device_id").all(filter.rolloutId)
         : this.db.prepare("SELECT * FROM desired_states ORDER BY device_id").all()
     ) as Row[];
-    return rows.map((r) => ({
-      deviceId: r.device_id as string,
-      seq: r.seq as number,
-      rolloutId: r.rollout_id as string | null,
-      releaseId: r.release_id as string | null,
-      action: r.action as string,
-      envelope: r.envelope as Buffer,
-      issuedAt: r.issued_at as number,
-      expiresAt: r.expires_at as number,
-      stage: r.stage as string | null,
-      activate: r.activate === 1,
-      maintenanceWindow: r.maintenance_json ? (JSON.parse(r.maintenance_json as string) as MaintenanceWindowSpec) : null,
-    }));
+    return rows.map(toDesiredState);
+  }
+
+  desiredState(deviceId: string): DesiredStateRecord | undefined {
+    const row = this.db.prepare("SELECT * FROM desired_states WHERE device_id = ?").get(deviceId) as Row | undefined;
+    return row && toDesiredState(row);
   }
 
   /**
@@ -513,18 +506,27 @@ export class RolloutsRepo {
    * device has not confirmed yet.
    */
   liveDesiredStates(): DesiredStateRecord[] {
-    const live = new Set(
-      (
-        this.db
-          .prepare(
-            `SELECT ds.device_id FROM desired_states ds LEFT JOIN rollouts r ON r.id = ds.rollout_id
-             LEFT JOIN rollout_devices rd ON rd.rollout_id = ds.rollout_id AND rd.device_id = ds.device_id
-             WHERE r.status IN ('draft', 'active', 'paused') OR (ds.action = 'rollback' AND rd.rollback_done_at IS NULL)`,
-          )
-          .all() as Array<{ device_id: string }>
-      ).map((r) => r.device_id),
-    );
-    return this.desiredStates().filter((d) => live.has(d.deviceId));
+    return (
+      this.db
+        .prepare(
+          `SELECT ds.* FROM desired_states ds LEFT JOIN rollouts r ON r.id = ds.rollout_id
+           LEFT JOIN rollout_devices rd ON rd.rollout_id = ds.rollout_id AND rd.device_id = ds.device_id
+           WHERE r.status IN ('draft', 'active', 'paused') OR (ds.action = 'rollback' AND rd.rollback_done_at IS NULL)
+           ORDER BY ds.device_id`,
+        )
+        .all() as Row[]
+    ).map(toDesiredState);
+  }
+
+  /** Devices asked to roll back, those that confirmed, and those past the time target without confirming. */
+  rollbackCounts(rolloutId: string): { requested: number; confirmed: number; overdue: number } {
+    return this.db
+      .prepare(
+        `SELECT coalesce(sum(rollback_requested_at IS NOT NULL), 0) AS requested, coalesce(sum(rollback_done_at IS NOT NULL), 0) AS confirmed,
+                coalesce(sum(rollback_overdue_at IS NOT NULL AND rollback_done_at IS NULL), 0) AS overdue
+         FROM rollout_devices WHERE rollout_id = ?`,
+      )
+      .get(rolloutId) as { requested: number; confirmed: number; overdue: number };
   }
 
   /** Rollouts with rollbacks requested and neither confirmed nor flagged overdue yet. */
@@ -546,9 +548,6 @@ export class RolloutsRepo {
       .get(deviceId) as { rolloutId: string; previousReleaseId: string | null; doneAt: number } | undefined;
   }
 
-  desiredState(deviceId: string): DesiredStateRecord | undefined {
-    return this.desiredStates().find((d) => d.deviceId === deviceId);
-  }
 }
 
 export function emptyCounts(): StageCounts {
@@ -568,6 +567,22 @@ function listWhere(filter: { status?: RolloutStatus | RolloutStatus[]; releaseId
     params.releaseId = filter.releaseId;
   }
   return { where: where.length ? `WHERE ${where.join(" AND ")}` : "", params };
+}
+
+function toDesiredState(r: Row): DesiredStateRecord {
+  return {
+    deviceId: r.device_id as string,
+    seq: r.seq as number,
+    rolloutId: r.rollout_id as string | null,
+    releaseId: r.release_id as string | null,
+    action: r.action as string,
+    envelope: r.envelope as Buffer,
+    issuedAt: r.issued_at as number,
+    expiresAt: r.expires_at as number,
+    stage: r.stage as string | null,
+    activate: r.activate === 1,
+    maintenanceWindow: r.maintenance_json ? (JSON.parse(r.maintenance_json as string) as MaintenanceWindowSpec) : null,
+  };
 }
 
 function toRollout(r: Row): Rollout {

@@ -997,7 +997,7 @@ export class RolloutsService {
   }
 
   private async publishStatus(id: string): Promise<void> {
-    const view = this.status(id);
+    const view = this.status(id, { devices: false });
     this.d.metrics.observeRollout(view);
     await this.d.publisher
       .publish(topics.rolloutStatus(id), JSON.stringify(statusJson(view)), { retain: true, qos: 1 })
@@ -1070,7 +1070,6 @@ export class RolloutsService {
     const idx = activeStageIndex(snapshots);
     const ruleFiring = rollout.status !== "paused" && rules.some((r) => r.lastVerdict === "firing" && r.stage === (snapshots[idx]?.name ?? ""));
     const progress = this.d.rollouts.progress(id);
-    const all = this.d.rollouts.devices(id);
     return {
       rollout,
       release: { id: release.id, version: release.version, counter: release.counter },
@@ -1088,12 +1087,8 @@ export class RolloutsService {
         cancelled: progress.cancelled,
         rolledBack: progress.rolled_back,
       },
-      rollback: {
-        requested: all.filter((x) => x.rollbackRequestedAt !== null).length,
-        confirmed: all.filter((x) => x.rollbackDoneAt !== null).length,
-        overdue: all.filter((x) => x.rollbackOverdueAt !== null && x.rollbackDoneAt === null).length,
-      },
-      devices: opts.devices === false ? [] : all,
+      rollback: this.d.rollouts.rollbackCounts(id),
+      devices: opts.devices === false ? [] : this.d.rollouts.devices(id),
       events: this.d.rollouts.lastEvents(id, 200).map(eventJson),
     };
   }
