@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { backoffDelay } from "../../device-agent/decisions.js";
 import { DISK_MARGIN_BYTES, checkDiskSpace, downloadComponent, partPath, remainingBytes } from "../../device-agent/download.js";
 import { startTcpProxy } from "../helpers/tcp-proxy.js";
-import { tempDir, testLogger } from "../helpers/wait.js";
+import { tempDir, testLogger, waitFor } from "../helpers/wait.js";
 import { sha256 } from "./harness.js";
 
 let dir: string;
@@ -194,7 +194,9 @@ describe("downloads over a flaky link", () => {
       retryMaxMs: 300_000,
       signal: abort.signal,
     });
-    setTimeout(() => abort.abort(), 200);
+    // abort once the first attempt has been answered and the agent is in its backoff wait
+    await waitFor("first attempt made", () => requests.length === 1);
+    abort.abort();
     expect(await pending).toMatchObject({ ok: false, reason: "aborted" });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(requests.length).toBe(1);
