@@ -32,6 +32,7 @@ import {
   canTransition,
   isInProgress,
   checkManifest,
+  mergeKpiReports,
   needsReservation,
   nextHealthCheck,
   shouldReportProgress,
@@ -42,6 +43,8 @@ import { commandHealthCheck } from "./health-check.js";
 import type { HealthCheck, HealthVerdict } from "./health-check.js";
 import { createKpiSource, parseKpiCounts } from "./kpi.js";
 import type { KpiSource, KpiWindow } from "./kpi.js";
+import { Outbox } from "./outbox.js";
+import type { OutboxKind, OutboxStats } from "./outbox.js";
 import { loadState, saveState } from "./state-file.js";
 import type { AgentState, DeploymentRecord } from "./state-file.js";
 import type { InstallRelease, UpdateModule } from "./update-module.js";
@@ -85,6 +88,8 @@ export interface Agent {
   readonly kpiProblems: Record<string, number>;
   /** A copy of the persisted state. */
   snapshot(): AgentState;
+  /** The telemetry outbox: what waits to be sent, what the byte budget cost. */
+  outboxStats(): OutboxStats;
   /** abrupt: drop the connection without DISCONNECT (the will fires) and abort downloads keeping part files. */
   stop(opts?: { abrupt?: boolean }): Promise<void>;
 }
@@ -94,6 +99,9 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   await agent.start();
   return agent;
 }
+
+/** Telemetry messages awaiting their PUBACK at once. */
+const OUTBOX_WINDOW = 32;
 
 type TransitionFields = { reason?: string; detail?: string; bytesDone?: number; bytesTotal?: number };
 type RollbackOutcome = { ok: true; detail: string } | { ok: false; reason: string; detail: string };
@@ -114,6 +122,9 @@ class DeviceAgent implements Agent {
   private readonly startedAt: number;
 
   private state!: AgentState;
+  private outbox!: Outbox;
+  /** Outbox entries handed to the MQTT client and not acknowledged yet. */
+  private inFlight = 0;
   private desired: verge.v1.DesiredState | null = null;
   private nextSeq = 0;
   private client: MqttClient | null = null;
@@ -166,6 +177,15 @@ class DeviceAgent implements Agent {
     this.nextSeq = this.state.telemetry.reservedSeq;
     this.state.telemetry.reservedSeq = this.nextSeq + TELEMETRY_SEQ_RESERVE;
     this.persist();
+    this.outbox = new Outbox(join(this.config.dataDir, "outbox"), {
+      maxBytes: this.config.outbox.maxBytes,
+      fsync: this.config.outbox.fsync,
+      logger: this.log,
+      mergeKpi: (older, newer) => {
+        const merged = mergeKpiReports(pb.KpiReport.decode(older), pb.KpiReport.decode(newer));
+        return merged ? Buffer.from(pb.KpiReport.encode(pb.KpiReport.create(merged)).finish()) : null;
+      },
+    });
 
     await this.module.init();
     await this.adoptFactoryRelease();
@@ -198,6 +218,10 @@ class DeviceAgent implements Agent {
 
   snapshot(): AgentState {
     return structuredClone(this.state);
+  }
+
+  outboxStats(): OutboxStats {
+    return this.outbox.stats();
   }
 
   async stop(opts: { abrupt?: boolean } = {}): Promise<void> {
@@ -274,6 +298,7 @@ class DeviceAgent implements Agent {
     this.manifestTopic = null;
     this.syncManifestSubscription();
     this.enqueue(() => this.publishInventory());
+    this.pump();
     this.events.emit("connected");
   }
 
@@ -881,7 +906,7 @@ class DeviceAgent implements Agent {
       reason,
       detail,
     });
-    this.publish(topics.up(this.config.deviceId, "ack"), pb.CommandAck.encode(message).finish());
+    this.send("ack", message.seq, pb.CommandAck.encode(message).finish());
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -918,7 +943,7 @@ class DeviceAgent implements Agent {
     });
     const level = to === "failed" ? "warn" : "info";
     this.log[level]({ releaseId: record.releaseId, rolloutId: record.rolloutId, from, to, reason: record.reason, detail: record.detail }, "deployment transition");
-    this.publish(topics.up(this.config.deviceId, "state"), pb.StateTransition.encode(message).finish());
+    this.send("state", message.seq, pb.StateTransition.encode(message).finish());
     this.events.emit("transition", message);
   }
 
@@ -933,9 +958,9 @@ class DeviceAgent implements Agent {
       deploymentState: this.state.deployment ? stateToWire(this.state.deployment.state) : pb.DeploymentState.DEPLOYMENT_STATE_UNSPECIFIED,
       agentVersion: this.agentVersion,
       rejected: { ...this.rejected },
-      outboxDepth: this.client?.queue.length ?? 0,
+      ...this.outboxFields(),
     });
-    this.publish(topics.up(this.config.deviceId, "heartbeat"), pb.Heartbeat.encode(message).finish());
+    this.send("heartbeat", message.seq, pb.Heartbeat.encode(message).finish());
   }
 
   private async publishInventory(): Promise<void> {
@@ -959,7 +984,7 @@ class DeviceAgent implements Agent {
       previousReleaseId: installed.previousReleaseId,
       highestCounter: installed.highestCounter,
     });
-    this.publish(topics.up(this.config.deviceId, "inventory"), pb.Inventory.encode(message).finish(), true);
+    this.send("inventory", message.seq, pb.Inventory.encode(message).finish());
   }
 
   /** Each KPI interval: report the window since the last report, unless the previous collection is still running. */
@@ -1019,16 +1044,46 @@ class DeviceAgent implements Agent {
       lagBucketCounts: counts.lagBucketCounts,
     });
     this.kpiWindowStart = window.end;
-    this.publish(topics.up(this.config.deviceId, "kpi"), pb.KpiReport.encode(message).finish());
+    this.send("kpi", message.seq, pb.KpiReport.encode(message).finish());
     log.debug({ seq: message.seq, ...counts, lagBucketCounts: undefined }, "KPI report published");
     this.events.emit("kpi", message);
   }
 
-  /** QoS 1; mqtt.js queues while offline (in memory: a durable outbox is still to come). */
-  private publish(topic: string, payload: Uint8Array, retain = false): void {
-    this.client?.publish(topic, Buffer.from(payload), { qos: 1, retain }, (err) => {
-      if (err) this.log.warn({ topic, err: err.message }, "publish failed");
-    });
+  /** Into the durable outbox first (on disk before it may leave), then sent when the link allows. */
+  private send(kind: OutboxKind, seq: number, payload: Uint8Array): void {
+    this.outbox.add({ seq, kind, payload: Buffer.from(payload) });
+    this.pump();
+  }
+
+  /**
+   * Sends the outbox in seq order while connected, at most OUTBOX_WINDOW messages awaiting their PUBACK. An entry
+   * leaves the outbox on its PUBACK; one in flight when the link drops is resent by mqtt.js on reconnect (persistent
+   * session), and after a restart by the outbox. The hub stores by (device, seq), so a resend is stored once.
+   */
+  private pump(): void {
+    const client = this.client;
+    if (!client?.connected || this.stopped) return;
+    const batch = this.outbox.takeForSending(OUTBOX_WINDOW - this.inFlight);
+    for (const entry of batch) {
+      this.inFlight++;
+      const retain = entry.kind === "inventory";
+      client.publish(topics.up(this.config.deviceId, entry.kind), entry.payload, { qos: 1, retain }, (err) => {
+        this.inFlight--;
+        if (err) {
+          // The client gave up on it (it is ending): sent again after the next connect.
+          this.outbox.unsent(entry.seq);
+          this.log.warn({ seq: entry.seq, kind: entry.kind, err: err.message }, "publish failed; kept in the outbox");
+          return;
+        }
+        this.outbox.acked(entry.seq);
+        this.pump();
+      });
+    }
+  }
+
+  private outboxFields(): { outboxDepth: number; outboxBytes: number; outboxDropped: Record<string, number>; outboxMerged: number } {
+    const stats = this.outbox.stats();
+    return { outboxDepth: stats.depth, outboxBytes: stats.bytes, outboxDropped: stats.dropped, outboxMerged: stats.merged };
   }
 
   /** The next telemetry seq; persists a new reserved block before using a seq at or above the mark. */

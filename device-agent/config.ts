@@ -94,6 +94,19 @@ export const agentConfigSchema = z
       .strict()
       .default({ retryMinMs: 1000, retryMaxMs: 300_000, maxAttempts: 0 })
       .refine((d) => d.retryMaxMs >= d.retryMinMs, { message: "retryMaxMs must be >= retryMinMs", path: ["retryMaxMs"] }),
+    outbox: z
+      .object({
+        /**
+         * Byte budget of the telemetry waiting to be sent (state transitions, acks, KPI windows, heartbeats). Over it,
+         * KPI windows are merged, then the oldest heartbeats and KPI windows dropped (counted); transitions and acks
+         * never are. 2 MiB holds about two weeks of KPI windows and heartbeats at the default intervals.
+         */
+        maxBytes: z.number().int().min(4096).default(2 * 1024 * 1024),
+        /** fsync each append. Off only for the fleet simulator (thousands of agents on one disk). */
+        fsync: z.boolean().default(true),
+      })
+      .strict()
+      .default({ maxBytes: 2 * 1024 * 1024, fsync: true }),
     healthCheck: healthCheckConfigSchema.default({ args: [], timeoutMs: 30_000, intervalS: 5, spanS: 60 }),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })

@@ -168,3 +168,45 @@ export function kpiCountsDelta(previous: KpiCounts, current: KpiCounts): { count
     reset,
   };
 }
+
+type KpiReportFields = Pick<
+  verge.v1.KpiReport,
+  | "deviceId"
+  | "seq"
+  | "eventTime"
+  | "windowStart"
+  | "windowEnd"
+  | "releaseId"
+  | "secondsUp"
+  | "secondsDown"
+  | "eventsProcessed"
+  | "eventsDropped"
+  | "lagBucketBoundsMs"
+  | "lagBucketCounts"
+>;
+
+/**
+ * Two KPI reports (older first) as one, to make room in the outbox: the window runs from the older's start to the
+ * newer's end, every count is the sum (the hub's ratios of sums come out the same), the seq is the older's (neither
+ * was sent). null when they cannot be merged without losing meaning: another device or release, other bucket bounds.
+ */
+export function mergeKpiReports(older: KpiReportFields, newer: KpiReportFields): KpiReportFields | null {
+  if (older.deviceId !== newer.deviceId || older.releaseId !== newer.releaseId) return null;
+  const bounds = older.lagBucketBoundsMs;
+  if (bounds.length !== newer.lagBucketBoundsMs.length || bounds.some((b, i) => Number(b) !== Number(newer.lagBucketBoundsMs[i]))) return null;
+  if (older.lagBucketCounts.length !== newer.lagBucketCounts.length) return null;
+  return {
+    deviceId: older.deviceId,
+    seq: older.seq,
+    eventTime: Math.max(Number(older.eventTime), Number(newer.eventTime)),
+    windowStart: Math.min(Number(older.windowStart), Number(newer.windowStart)),
+    windowEnd: Math.max(Number(older.windowEnd), Number(newer.windowEnd)),
+    releaseId: older.releaseId,
+    secondsUp: Number(older.secondsUp) + Number(newer.secondsUp),
+    secondsDown: Number(older.secondsDown) + Number(newer.secondsDown),
+    eventsProcessed: Number(older.eventsProcessed) + Number(newer.eventsProcessed),
+    eventsDropped: Number(older.eventsDropped) + Number(newer.eventsDropped),
+    lagBucketBoundsMs: [...bounds],
+    lagBucketCounts: older.lagBucketCounts.map((c, i) => Number(c) + Number(newer.lagBucketCounts[i])),
+  };
+}

@@ -20,6 +20,8 @@ export interface Device {
   baseImageVersion: string | null;
   appVersion: string | null;
   rejected: Record<string, number> | null;
+  /** The device's telemetry outbox, from its latest heartbeat. */
+  outbox: DeviceOutbox | null;
   /** `investigate` when a rollback missed its time target; `healthy` once healthy again after a rollback. */
   health: "healthy" | "investigate" | null;
   healthReason: string | null;
@@ -45,9 +47,21 @@ interface DeviceRow {
   base_image_version: string | null;
   app_version: string | null;
   rejected_json: string | null;
+  outbox_json: string | null;
   health: "healthy" | "investigate" | null;
   health_reason: string | null;
   health_changed_at: number | null;
+}
+
+/** What a device's heartbeat says of its telemetry outbox. */
+export interface DeviceOutbox {
+  /** Messages waiting to be sent, and their bytes. */
+  depth: number;
+  bytes: number;
+  /** Telemetry lost to the device's outbox byte budget since install, by kind. */
+  dropped: Record<string, number>;
+  /** KPI windows merged into a neighbour to make room (counts kept). */
+  merged: number;
 }
 
 export interface NewDevice {
@@ -184,15 +198,23 @@ export class DevicesRepo {
     this.db.prepare("UPDATE devices SET online = ?, status_changed_at = ?, last_seen_at = ? WHERE id = ?").run(online ? 1 : 0, now, now, id);
   }
 
-  recordHeartbeat(id: string, h: { at: number; currentReleaseId: string | null; deploymentState: string | null; agentVersion: string | null; rejected: Record<string, number> }): void {
+  /**
+   * A heartbeat updates what the device last said of itself, unless it is older than one already applied (telemetry
+   * buffered during an outage arrives after the link is back, oldest first; a late copy must not undo a newer one).
+   */
+  recordHeartbeat(
+    id: string,
+    h: { at: number; currentReleaseId: string | null; deploymentState: string | null; agentVersion: string | null; rejected: Record<string, number>; outbox: DeviceOutbox },
+  ): void {
     this.db
       .prepare(
-        `UPDATE devices SET last_heartbeat_at = max(coalesce(last_heartbeat_at, 0), @at), last_seen_at = max(coalesce(last_seen_at, 0), @at),
+        `UPDATE devices SET last_heartbeat_at = @at, last_seen_at = max(coalesce(last_seen_at, 0), @at),
            current_release_id = coalesce(@currentReleaseId, current_release_id), deployment_state = coalesce(@deploymentState, deployment_state),
-           agent_version = coalesce(@agentVersion, agent_version), rejected_json = @rejected
-         WHERE id = @id`,
+           agent_version = coalesce(@agentVersion, agent_version), rejected_json = @rejected, outbox_json = @outbox
+         WHERE id = @id AND coalesce(last_heartbeat_at, 0) <= @at`,
       )
-      .run({ id, ...h, rejected: JSON.stringify(h.rejected) });
+      .run({ id, ...h, rejected: JSON.stringify(h.rejected), outbox: JSON.stringify(h.outbox) });
+    this.db.prepare("UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), @at) WHERE id = @id").run({ id, at: h.at });
   }
 
   recordInventory(id: string, inv: { at: number; currentReleaseId: string | null; agentVersion: string | null; baseImageVersion: string | null; appVersion: string | null; json: string }): void {
@@ -273,6 +295,7 @@ function toDevice(r: DeviceRow): Device {
     baseImageVersion: r.base_image_version,
     appVersion: r.app_version,
     rejected: r.rejected_json ? (JSON.parse(r.rejected_json) as Record<string, number>) : null,
+    outbox: r.outbox_json ? (JSON.parse(r.outbox_json) as DeviceOutbox) : null,
     health: r.health,
     healthReason: r.health_reason,
     healthChangedAt: r.health_changed_at,

@@ -52,12 +52,13 @@ export class TelemetryRepo {
     deploymentState: string | null;
     agentVersion: string | null;
     rejectedJson: string;
+    outboxJson: string;
   }): boolean {
     return (
       this.db
         .prepare(
-          `INSERT OR IGNORE INTO heartbeats (device_id, seq, event_time, received_at, uptime_s, current_release_id, deployment_state, agent_version, rejected_json)
-           VALUES (@deviceId, @seq, @eventTime, @receivedAt, @uptimeS, @currentReleaseId, @deploymentState, @agentVersion, @rejectedJson)`,
+          `INSERT OR IGNORE INTO heartbeats (device_id, seq, event_time, received_at, uptime_s, current_release_id, deployment_state, agent_version, rejected_json, outbox_json)
+           VALUES (@deviceId, @seq, @eventTime, @receivedAt, @uptimeS, @currentReleaseId, @deploymentState, @agentVersion, @rejectedJson, @outboxJson)`,
         )
         .run(h).changes === 1
     );

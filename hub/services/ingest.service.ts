@@ -115,6 +115,9 @@ export class TelemetryIngest {
         const rejected: Record<string, number> = {};
         for (const [k, v] of Object.entries(m.rejected ?? {})) rejected[k] = Number(v);
         const state = stateFromWire(m.deploymentState) ?? null;
+        const dropped: Record<string, number> = {};
+        for (const [k, v] of Object.entries(m.outboxDropped ?? {})) dropped[k] = Number(v);
+        const outbox = { depth: Number(m.outboxDepth), bytes: Number(m.outboxBytes), dropped, merged: Number(m.outboxMerged) };
         const stored = this.telemetry.insertHeartbeat({
           deviceId,
           seq: m.seq,
@@ -125,9 +128,10 @@ export class TelemetryIngest {
           deploymentState: state,
           agentVersion: m.agentVersion || null,
           rejectedJson: JSON.stringify(rejected),
+          outboxJson: JSON.stringify(outbox),
         });
         if (!stored) return dup;
-        this.devices.recordHeartbeat(deviceId, { at: m.eventTime, currentReleaseId: m.currentReleaseId || null, deploymentState: state, agentVersion: m.agentVersion || null, rejected });
+        this.devices.recordHeartbeat(deviceId, { at: m.eventTime, currentReleaseId: m.currentReleaseId || null, deploymentState: state, agentVersion: m.agentVersion || null, rejected, outbox });
         return { result: "stored", deviceId, kind: up.kind, currentReleaseId: m.currentReleaseId };
       }
       case "inventory": {

@@ -1325,6 +1325,15 @@ export namespace verge {
             /** Heartbeat outboxDepth. */
             outboxDepth: number;
 
+            /** Heartbeat outboxBytes. */
+            outboxBytes: number;
+
+            /** Heartbeat outboxDropped. */
+            outboxDropped: { [k: string]: number };
+
+            /** Heartbeat outboxMerged. */
+            outboxMerged: number;
+
             /**
              * Creates a new Heartbeat instance using the specified properties.
              * @param [properties] Properties to set
@@ -1435,6 +1444,15 @@ export namespace verge {
 
                 /** Heartbeat outboxDepth */
                 outboxDepth?: (number|null);
+
+                /** Heartbeat outboxBytes */
+                outboxBytes?: (number|null);
+
+                /** Heartbeat outboxDropped */
+                outboxDropped?: ({ [k: string]: number }|null);
+
+                /** Heartbeat outboxMerged */
+                outboxMerged?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

@@ -4322,6 +4322,9 @@ export const verge = $root.verge = (() => {
              * @property {string|null} [agentVersion] Heartbeat agentVersion
              * @property {Object.<string,number>|null} [rejected] Heartbeat rejected
              * @property {number|null} [outboxDepth] Heartbeat outboxDepth
+             * @property {number|null} [outboxBytes] Heartbeat outboxBytes
+             * @property {Object.<string,number>|null} [outboxDropped] Heartbeat outboxDropped
+             * @property {number|null} [outboxMerged] Heartbeat outboxMerged
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -4348,6 +4351,7 @@ export const verge = $root.verge = (() => {
              */
             const Heartbeat = function (p) {
                 this.rejected = {};
+                this.outboxDropped = {};
                 if (p)
                     for (var ks = $Object.keys(p), i = 0; i < ks.length; ++i)
                         if (p[ks[i]] != null && ks[i] !== "__proto__")
@@ -4427,6 +4431,30 @@ export const verge = $root.verge = (() => {
             Heartbeat.prototype.outboxDepth = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
             /**
+             * Heartbeat outboxBytes.
+             * @member {number} outboxBytes
+             * @memberof verge.v1.Heartbeat
+             * @instance
+             */
+            Heartbeat.prototype.outboxBytes = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Heartbeat outboxDropped.
+             * @member {Object.<string,number>} outboxDropped
+             * @memberof verge.v1.Heartbeat
+             * @instance
+             */
+            Heartbeat.prototype.outboxDropped = $util.emptyObject;
+
+            /**
+             * Heartbeat outboxMerged.
+             * @member {number} outboxMerged
+             * @memberof verge.v1.Heartbeat
+             * @instance
+             */
+            Heartbeat.prototype.outboxMerged = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
              * Creates a new Heartbeat instance using the specified properties.
              * @function create
              * @memberof verge.v1.Heartbeat
@@ -4479,6 +4507,15 @@ export const verge = $root.verge = (() => {
                 }
                 if (m.outboxDepth != null && $Object.hasOwnProperty.call(m, "outboxDepth") && (typeof m.outboxDepth === "object" ? m.outboxDepth.low || m.outboxDepth.high : m.outboxDepth !== 0))
                     w.uint32(/* id 9, wireType 0 =*/72).uint64(m.outboxDepth);
+                if (m.outboxBytes != null && $Object.hasOwnProperty.call(m, "outboxBytes") && (typeof m.outboxBytes === "object" ? m.outboxBytes.low || m.outboxBytes.high : m.outboxBytes !== 0))
+                    w.uint32(/* id 10, wireType 0 =*/80).uint64(m.outboxBytes);
+                if (m.outboxDropped != null && $Object.hasOwnProperty.call(m, "outboxDropped")) {
+                    for (var ks = $Object.keys(m.outboxDropped), i = 0; i < ks.length; ++i) {
+                        w.uint32(/* id 11, wireType 2 =*/90).fork().uint32(/* id 1, wireType 2 =*/10).string(ks[i]).uint32(/* id 2, wireType 0 =*/16).uint64(m.outboxDropped[ks[i]]).ldelim();
+                    }
+                }
+                if (m.outboxMerged != null && $Object.hasOwnProperty.call(m, "outboxMerged") && (typeof m.outboxMerged === "object" ? m.outboxMerged.low || m.outboxMerged.high : m.outboxMerged !== 0))
+                    w.uint32(/* id 12, wireType 0 =*/96).uint64(m.outboxMerged);
                 if (m.$unknowns != null && $Object.hasOwnProperty.call(m, "$unknowns"))
                     for (var i = 0; i < m.$unknowns.length; ++i)
                         w.raw(m.$unknowns[i]);
@@ -4644,6 +4681,60 @@ export const verge = $root.verge = (() => {
                                 delete m.outboxDepth;
                             continue;
                         }
+                    case 10: {
+                            if (u !== 0)
+                                break;
+                            if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                                m.outboxBytes = v;
+                            else
+                                delete m.outboxBytes;
+                            continue;
+                        }
+                    case 11: {
+                            if (u !== 2)
+                                break;
+                            if (m.outboxDropped === $util.emptyObject)
+                                m.outboxDropped = {};
+                            var c2 = r.size() + r.pos;
+                            if (c2 > r.len)
+                                throw $RangeError("index out of range");
+                            r.len = c2;
+                            k = "";
+                            v = $util.Long ? $util.Long.fromNumber(0, true) : 0;
+                            while (r.pos < c2) {
+                                var t2 = r.tag();
+                                u = t2 & 7;
+                                switch (t2 >>>= 3) {
+                                case 1:
+                                    if (u !== 2)
+                                        break;
+                                    k = r.stringVerify();
+                                    continue;
+                                case 2:
+                                    if (u !== 0)
+                                        break;
+                                    v = r.uint64();
+                                    continue;
+                                }
+                                r.skipType(u, q, t2);
+                            }
+                            if (r.pos !== c2)
+                                throw $RangeError("index out of range");
+                            r.len = c;
+                            if (k === "__proto__")
+                                $util.makeProp(m.outboxDropped, k);
+                            m.outboxDropped[k] = v;
+                            continue;
+                        }
+                    case 12: {
+                            if (u !== 0)
+                                break;
+                            if (typeof (v = r.uint64()) === "object" ? v.low || v.high : v !== 0)
+                                m.outboxMerged = v;
+                            else
+                                delete m.outboxMerged;
+                            continue;
+                        }
                     }
                     r.skipType(u, q, t);
                     if (!r.discardUnknown) {
@@ -4732,6 +4823,23 @@ export const verge = $root.verge = (() => {
                 if (m.outboxDepth != null && $Object.hasOwnProperty.call(m, "outboxDepth")) {
                     if (!$util.isInteger(m.outboxDepth) && !(m.outboxDepth && $util.isInteger(m.outboxDepth.low) && $util.isInteger(m.outboxDepth.high)))
                         return "outboxDepth: integer|Long expected";
+                }
+                if (m.outboxBytes != null && $Object.hasOwnProperty.call(m, "outboxBytes")) {
+                    if (!$util.isInteger(m.outboxBytes) && !(m.outboxBytes && $util.isInteger(m.outboxBytes.low) && $util.isInteger(m.outboxBytes.high)))
+                        return "outboxBytes: integer|Long expected";
+                }
+                if (m.outboxDropped != null && $Object.hasOwnProperty.call(m, "outboxDropped")) {
+                    if (!$util.isObject(m.outboxDropped))
+                        return "outboxDropped: object expected";
+                    var k = $Object.keys(m.outboxDropped);
+                    for (var i = 0; i < k.length; ++i) {
+                        if (!$util.isInteger(m.outboxDropped[k[i]]) && !(m.outboxDropped[k[i]] && $util.isInteger(m.outboxDropped[k[i]].low) && $util.isInteger(m.outboxDropped[k[i]].high)))
+                            return "outboxDropped: integer|Long{k:string} expected";
+                    }
+                }
+                if (m.outboxMerged != null && $Object.hasOwnProperty.call(m, "outboxMerged")) {
+                    if (!$util.isInteger(m.outboxMerged) && !(m.outboxMerged && $util.isInteger(m.outboxMerged.low) && $util.isInteger(m.outboxMerged.high)))
+                        return "outboxMerged: integer|Long expected";
                 }
                 return null;
             };
@@ -4877,6 +4985,47 @@ export const verge = $root.verge = (() => {
                             m.outboxDepth = new $util.LongBits(d.outboxDepth.low >>> 0, d.outboxDepth.high >>> 0).toNumber(true);
                     }
                 }
+                if (d.outboxBytes != null) {
+                    if (typeof d.outboxBytes === "object" ? d.outboxBytes.low || d.outboxBytes.high : $Number(d.outboxBytes) !== 0) {
+                        if ($util.Long)
+                            m.outboxBytes = $util.Long.fromValue(d.outboxBytes, true);
+                        else if (typeof d.outboxBytes === "string")
+                            m.outboxBytes = $parseInt(d.outboxBytes, 10);
+                        else if (typeof d.outboxBytes === "number")
+                            m.outboxBytes = d.outboxBytes;
+                        else if (typeof d.outboxBytes === "object")
+                            m.outboxBytes = new $util.LongBits(d.outboxBytes.low >>> 0, d.outboxBytes.high >>> 0).toNumber(true);
+                    }
+                }
+                if (d.outboxDropped) {
+                    if (!$util.isObject(d.outboxDropped))
+                        throw $TypeError(".verge.v1.Heartbeat.outboxDropped: object expected");
+                    m.outboxDropped = {};
+                    for (var ks = $Object.keys(d.outboxDropped), i = 0; i < ks.length; ++i) {
+                        if (ks[i] === "__proto__")
+                            $util.makeProp(m.outboxDropped, ks[i]);
+                        if ($util.Long)
+                            m.outboxDropped[ks[i]] = $util.Long.fromValue(d.outboxDropped[ks[i]], true);
+                        else if (typeof d.outboxDropped[ks[i]] === "string")
+                            m.outboxDropped[ks[i]] = $parseInt(d.outboxDropped[ks[i]], 10);
+                        else if (typeof d.outboxDropped[ks[i]] === "number")
+                            m.outboxDropped[ks[i]] = d.outboxDropped[ks[i]];
+                        else if (typeof d.outboxDropped[ks[i]] === "object")
+                            m.outboxDropped[ks[i]] = new $util.LongBits(d.outboxDropped[ks[i]].low >>> 0, d.outboxDropped[ks[i]].high >>> 0).toNumber(true);
+                    }
+                }
+                if (d.outboxMerged != null) {
+                    if (typeof d.outboxMerged === "object" ? d.outboxMerged.low || d.outboxMerged.high : $Number(d.outboxMerged) !== 0) {
+                        if ($util.Long)
+                            m.outboxMerged = $util.Long.fromValue(d.outboxMerged, true);
+                        else if (typeof d.outboxMerged === "string")
+                            m.outboxMerged = $parseInt(d.outboxMerged, 10);
+                        else if (typeof d.outboxMerged === "number")
+                            m.outboxMerged = d.outboxMerged;
+                        else if (typeof d.outboxMerged === "object")
+                            m.outboxMerged = new $util.LongBits(d.outboxMerged.low >>> 0, d.outboxMerged.high >>> 0).toNumber(true);
+                    }
+                }
                 return m;
             };
 
@@ -4899,6 +5048,7 @@ export const verge = $root.verge = (() => {
                 var d = {};
                 if (o.objects || o.defaults) {
                     d.rejected = {};
+                    d.outboxDropped = {};
                 }
                 if (o.defaults) {
                     d.deviceId = "";
@@ -4925,6 +5075,16 @@ export const verge = $root.verge = (() => {
                         d.outboxDepth = o.longs === $String ? n.toString() : o.longs === $Number ? n.toNumber() : typeof $BigInt !== "undefined" && o.longs === $BigInt ? n.toBigInt() : n;
                     } else
                         d.outboxDepth = o.longs === $String ? "0" : typeof $BigInt !== "undefined" && o.longs === $BigInt ? $BigInt("0") : 0;
+                    if ($util.Long) {
+                        var n = new $util.Long(0, 0, true);
+                        d.outboxBytes = o.longs === $String ? n.toString() : o.longs === $Number ? n.toNumber() : typeof $BigInt !== "undefined" && o.longs === $BigInt ? n.toBigInt() : n;
+                    } else
+                        d.outboxBytes = o.longs === $String ? "0" : typeof $BigInt !== "undefined" && o.longs === $BigInt ? $BigInt("0") : 0;
+                    if ($util.Long) {
+                        var n = new $util.Long(0, 0, true);
+                        d.outboxMerged = o.longs === $String ? n.toString() : o.longs === $Number ? n.toNumber() : typeof $BigInt !== "undefined" && o.longs === $BigInt ? n.toBigInt() : n;
+                    } else
+                        d.outboxMerged = o.longs === $String ? "0" : typeof $BigInt !== "undefined" && o.longs === $BigInt ? $BigInt("0") : 0;
                 }
                 if (m.deviceId != null && $Object.hasOwnProperty.call(m, "deviceId")) {
                     d.deviceId = m.deviceId;
@@ -4983,6 +5143,35 @@ export const verge = $root.verge = (() => {
                         d.outboxDepth = o.longs === $String ? $String(m.outboxDepth) : m.outboxDepth;
                     else
                         d.outboxDepth = o.longs === $String ? $util.Long.prototype.toString.call(m.outboxDepth) : o.longs === $Number ? new $util.LongBits(m.outboxDepth.low >>> 0, m.outboxDepth.high >>> 0).toNumber(true) : m.outboxDepth;
+                }
+                if (m.outboxBytes != null && $Object.hasOwnProperty.call(m, "outboxBytes")) {
+                    if (typeof $BigInt !== "undefined" && o.longs === $BigInt)
+                        d.outboxBytes = typeof m.outboxBytes === "number" ? $BigInt(m.outboxBytes) : $util.Long.fromBits(m.outboxBytes.low >>> 0, m.outboxBytes.high >>> 0, true).toBigInt();
+                    else if (typeof m.outboxBytes === "number")
+                        d.outboxBytes = o.longs === $String ? $String(m.outboxBytes) : m.outboxBytes;
+                    else
+                        d.outboxBytes = o.longs === $String ? $util.Long.prototype.toString.call(m.outboxBytes) : o.longs === $Number ? new $util.LongBits(m.outboxBytes.low >>> 0, m.outboxBytes.high >>> 0).toNumber(true) : m.outboxBytes;
+                }
+                if (m.outboxDropped && (ks2 = $Object.keys(m.outboxDropped)).length) {
+                    d.outboxDropped = {};
+                    for (var j = 0; j < ks2.length; ++j) {
+                        if (ks2[j] === "__proto__")
+                            $util.makeProp(d.outboxDropped, ks2[j]);
+                        if (typeof $BigInt !== "undefined" && o.longs === $BigInt)
+                            d.outboxDropped[ks2[j]] = typeof m.outboxDropped[ks2[j]] === "number" ? $BigInt(m.outboxDropped[ks2[j]]) : $util.Long.fromBits(m.outboxDropped[ks2[j]].low >>> 0, m.outboxDropped[ks2[j]].high >>> 0, true).toBigInt();
+                        else if (typeof m.outboxDropped[ks2[j]] === "number")
+                            d.outboxDropped[ks2[j]] = o.longs === $String ? $String(m.outboxDropped[ks2[j]]) : m.outboxDropped[ks2[j]];
+                        else
+                            d.outboxDropped[ks2[j]] = o.longs === $String ? $util.Long.prototype.toString.call(m.outboxDropped[ks2[j]]) : o.longs === $Number ? new $util.LongBits(m.outboxDropped[ks2[j]].low >>> 0, m.outboxDropped[ks2[j]].high >>> 0).toNumber(true) : m.outboxDropped[ks2[j]];
+                    }
+                }
+                if (m.outboxMerged != null && $Object.hasOwnProperty.call(m, "outboxMerged")) {
+                    if (typeof $BigInt !== "undefined" && o.longs === $BigInt)
+                        d.outboxMerged = typeof m.outboxMerged === "number" ? $BigInt(m.outboxMerged) : $util.Long.fromBits(m.outboxMerged.low >>> 0, m.outboxMerged.high >>> 0, true).toBigInt();
+                    else if (typeof m.outboxMerged === "number")
+                        d.outboxMerged = o.longs === $String ? $String(m.outboxMerged) : m.outboxMerged;
+                    else
+                        d.outboxMerged = o.longs === $String ? $util.Long.prototype.toString.call(m.outboxMerged) : o.longs === $Number ? new $util.LongBits(m.outboxMerged.low >>> 0, m.outboxMerged.high >>> 0).toNumber(true) : m.outboxMerged;
                 }
                 return d;
             };

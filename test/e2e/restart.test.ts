@@ -19,6 +19,25 @@ afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
 
+/** The built agent run as a process (`run`), which `kill` stops with SIGKILL, as a power cut would; killed after the test. */
+function agentProcessOf(configFile: string): { run: () => void; kill: () => Promise<void> } {
+  let child: ChildProcess | undefined;
+  cleanups.push(() => {
+    child?.kill("SIGKILL");
+  });
+  return {
+    run: () => {
+      child = spawn(process.execPath, ["dist/device-agent/main.js", "--config", configFile], { stdio: ["ignore", "ignore", "inherit"] });
+    },
+    kill: async () => {
+      const killed = child!;
+      const exited = new Promise((resolve) => killed.once("exit", resolve));
+      killed.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
 async function release(h: TestHub, id: string, bytes: Buffer): Promise<string> {
   const sha = await h.upload(bytes);
   const res = await h.api("POST", "/api/releases", { id, version: id, variants: ["sc-x1"], components: [{ name: "app", sha256: sha }] });
@@ -87,14 +106,8 @@ describe("restarts mid-rollout", () => {
     mkdirSync(dataDir);
     const configFile = join(t.dir, "k-1.yaml");
     writeAgentConfig(configFile, testAgentConfig(agentConfig, dataDir, { httpUrl: proxy.url("http") }));
-    let child: ChildProcess | undefined;
-    const run = () => {
-      child = spawn(process.execPath, ["dist/device-agent/main.js", "--config", configFile], { stdio: ["ignore", "ignore", "inherit"] });
-      return child;
-    };
-    cleanups.push(() => {
-      child?.kill("SIGKILL");
-    });
+    const agentProcess = agentProcessOf(configFile);
+    const run = agentProcess.run;
 
     const size = 1024 * 1024;
     const bytes = randomBytes(size);
@@ -105,10 +118,7 @@ describe("restarts mid-rollout", () => {
     const part = join(dataDir, "downloads", `${sha}.part`);
     await waitFor("a quarter of the artifact on disk", () => existsSync(part) && statSync(part).size >= size / 4);
 
-    const killed = child!;
-    const exited = new Promise((resolve) => killed.once("exit", resolve));
-    killed.kill("SIGKILL");
-    await exited;
+    await agentProcess.kill();
     const partSize = statSync(part).size;
     expect(partSize).toBeGreaterThan(0);
     expect(partSize).toBeLessThan(size);
@@ -127,4 +137,61 @@ describe("restarts mid-rollout", () => {
     expect(proxy.bytesDown()).toBeLessThan(size * 1.5);
     expect(stateNames(h.hub.repos.telemetry.transitions("k-1", "ro-kill")).slice(-2)).toEqual(["verified", "activated"]);
   });
+  it("an agent process killed mid-activation (after the switch, during the health check): after restart it finishes, the slots agree, activated is reported once", async () => {
+    const t = tempDir("verge-kill-act-");
+    cleanups.push(t.cleanup);
+    const h = await startTestHub(join(t.dir, "hub"));
+    cleanups.push(() => h.stop());
+    const { agentConfig } = await enroll(h, "k-2");
+    const dataDir = join(t.dir, "k-2");
+    mkdirSync(dataDir);
+    // The application's health check: the first run hangs (the power goes while it runs), later runs pass.
+    const marker = join(t.dir, "health-ran");
+    const script = `const fs = require("node:fs"); if (fs.existsSync(${JSON.stringify(marker)})) process.exit(0); fs.writeFileSync(${JSON.stringify(marker)}, String(process.pid)); setInterval(() => {}, 1000);`;
+    const configFile = join(t.dir, "k-2.yaml");
+    writeAgentConfig(
+      configFile,
+      testAgentConfig(agentConfig, dataDir, { extraConfig: { healthCheck: { command: process.execPath, args: ["-e", script], timeoutMs: 60_000, intervalS: 1, spanS: 120 } } }),
+    );
+    const agentProcess = agentProcessOf(configFile);
+    const run = agentProcess.run;
+
+    const bytes = randomBytes(64 * 1024);
+    await release(h, "rel-a", bytes);
+    run();
+    await waitFor("agent online", () => h.hub.repos.devices.get("k-2")?.online === true);
+    await h.api("POST", "/api/rollouts", { id: "ro-act", releaseId: "rel-a", devices: ["k-2"] });
+    await waitFor("the health check running on the new slot", () => existsSync(marker), 30_000);
+    // switched but not committed: current points at the new slot, the committed slot is still the old one
+    expect(readlinkSync(join(dataDir, "current"))).toMatch(/slots\/b$/);
+    const committed = join(dataDir, "slots", "committed");
+    expect(existsSync(committed) ? readFileSync(committed, "utf8").trim() : "none").not.toBe("b");
+
+    await agentProcess.kill();
+    // the health-check run it had started is an orphan now (on a device the power cut took it too)
+    const orphan = Number(readFileSync(marker, "utf8"));
+    cleanups.push(() => {
+      try {
+        process.kill(orphan, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    });
+
+    run();
+    await waitFor("rollout completed", () => h.hub.repos.rollouts.get("ro-act")?.status === "completed", 30_000);
+    // the slots agree with each other and with what the hub was told
+    expect(readlinkSync(join(dataDir, "current"))).toMatch(/slots\/b$/);
+    expect(readFileSync(committed, "utf8").trim()).toBe("b");
+    expect(readFileSync(join(dataDir, "current", "app")).equals(bytes)).toBe(true);
+    expect(JSON.parse(readFileSync(join(dataDir, "slots", "b", "release.json"), "utf8"))).toMatchObject({ releaseId: "rel-a" });
+    const state = JSON.parse(readFileSync(join(dataDir, "state.json"), "utf8")) as { installed: { currentReleaseId: string }; deployment: { state: string; activation: unknown } };
+    expect(state.installed.currentReleaseId).toBe("rel-a");
+    expect(state.deployment).toMatchObject({ state: "activated", activation: null });
+    // the outcome reported once, after one verified, in seq order
+    const held = h.hub.repos.telemetry.transitions("k-2", "ro-act");
+    expect(stateNames(held)).toEqual(["pending", "downloading", "verified", "activated"]);
+    expect(held.filter((x) => x.state === "activated")).toHaveLength(1);
+    expect(held.find((x) => x.state === "activated")?.detail).toContain("from slot b");
+  }, 90_000);
 });
