@@ -100,6 +100,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps): Promise<
   return agent;
 }
 
+/** How long a graceful stop waits for the broker before closing the connection anyway. */
+const STOP_GRACE_MS = 3000;
 /** Telemetry messages awaiting their PUBACK at once. */
 const OUTBOX_WINDOW = 32;
 
@@ -240,13 +242,25 @@ class DeviceAgent implements Agent {
     if (opts.abrupt) {
       // Destroy the socket without DISCONNECT: the broker publishes the will, as after a power cut.
       await client.endAsync(true);
+    } else if (!client.connected) {
+      // Offline (or still trying to connect): nothing to say goodbye to. What was not acknowledged is in the outbox.
+      await client.endAsync(true);
     } else {
-      if (client.connected) {
+      // Say "offline" and let in-flight messages finish, but never hang a shutdown on a link that died meanwhile.
+      const graceful = (async () => {
         await client
           .publishAsync(topics.status(this.config.deviceId), "offline", { qos: 1, retain: true })
           .catch((err: unknown) => this.log.warn({ err }, "could not publish offline status"));
+        await client.endAsync(false);
+      })();
+      const cancel = new AbortController();
+      const timer = delay(STOP_GRACE_MS, "timeout" as const, { signal: cancel.signal }).catch(() => "done" as const);
+      const first = await Promise.race([graceful.then(() => "done" as const), timer]);
+      cancel.abort();
+      if (first === "timeout") {
+        this.log.warn({ graceMs: STOP_GRACE_MS }, "link did not answer the goodbye in time; closing it");
+        await client.endAsync(true);
       }
-      await client.endAsync(false);
     }
     this.log.info({ abrupt: opts.abrupt ?? false }, "agent stopped");
   }

@@ -99,7 +99,8 @@ export const agentConfigSchema = z
         /**
          * Byte budget of the telemetry waiting to be sent (state transitions, acks, KPI windows, heartbeats). Over it,
          * KPI windows are merged, then the oldest heartbeats and KPI windows dropped (counted); transitions and acks
-         * never are. 2 MiB holds about two weeks of KPI windows and heartbeats at the default intervals.
+         * never are. At the default intervals a minute costs about 220 bytes (KPI window 137, heartbeat 82): 2 MiB holds
+         * about 6 days before anything is merged, and KPI counts for far longer after.
          */
         maxBytes: z.number().int().min(4096).default(2 * 1024 * 1024),
         /** fsync each append. Off only for the fleet simulator (thousands of agents on one disk). */

@@ -222,6 +222,31 @@ export class HubMetrics {
       );
 
     new Gauge({
+      name: "verge_device_outbox",
+      help:
+        "Device telemetry outboxes, summed over devices as their latest heartbeats report them: depth (messages waiting), " +
+        "bytes, merged (KPI windows merged to keep the byte budget), dropped_kpi and dropped_heartbeat (lost to it since install)",
+      labelNames: ["measure"] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        const r = db
+          .prepare(
+            `SELECT coalesce(sum(json_extract(outbox_json, '$.depth')), 0) AS depth, coalesce(sum(json_extract(outbox_json, '$.bytes')), 0) AS bytes,
+                    coalesce(sum(json_extract(outbox_json, '$.merged')), 0) AS merged,
+                    coalesce(sum(json_extract(outbox_json, '$.dropped.kpi')), 0) AS droppedKpi,
+                    coalesce(sum(json_extract(outbox_json, '$.dropped.heartbeat')), 0) AS droppedHeartbeat
+             FROM devices WHERE outbox_json IS NOT NULL`,
+          )
+          .get() as { depth: number; bytes: number; merged: number; droppedKpi: number; droppedHeartbeat: number };
+        this.set({ measure: "depth" }, r.depth);
+        this.set({ measure: "bytes" }, r.bytes);
+        this.set({ measure: "merged" }, r.merged);
+        this.set({ measure: "dropped_kpi" }, r.droppedKpi);
+        this.set({ measure: "dropped_heartbeat" }, r.droppedHeartbeat);
+      },
+    });
+    new Gauge({
       name: "verge_rollout_status",
       help: "1 for each rollout's current status (draft, active, paused, completed, cancelled, rolled_back), else 0, with its release",
       labelNames: ["rollout", "release", "status"] as const,

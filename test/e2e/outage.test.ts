@@ -10,7 +10,7 @@ import { startTestHub } from "../helpers/hub.js";
 import type { TestHub } from "../helpers/hub.js";
 import { startTestAgent } from "../helpers/agents.js";
 import type { TestAgent } from "../helpers/agents.js";
-import { baseline, eventsOf, makeRelease, testPlan, waitForStatus } from "../helpers/rollouts.js";
+import { baseline, eventsOf, kpiByRelease, makeRelease, testPlan, waitForStatus } from "../helpers/rollouts.js";
 import { startTcpProxy } from "../helpers/tcp-proxy.js";
 import type { TcpProxy } from "../helpers/tcp-proxy.js";
 import { tempDir, waitFor } from "../helpers/wait.js";
@@ -141,6 +141,60 @@ describe("a long outage", () => {
       firingSince: number | null;
     };
     expect(recent).toEqual({ breachSince: null, firingSince: null });
+  }, 120_000);
+});
+
+describe("an outage longer than the outbox holds", () => {
+  it("with a small byte budget: KPI windows merge (the counts add up), heartbeats drop and are counted, a restart while offline loses nothing; after reconnect the hub has every count", async () => {
+    const { h, proxy, root } = await setup();
+    const agent: TestAgent = await startTestAgent(h, root, "sc-budget", {
+      mqttUrl: proxy.url("mqtt"),
+      kpiSource: kpiByRelease({ "rel-1": { availability: 0.99 } }),
+      kpiIntervalS: 0.05,
+      extraConfig: { heartbeatIntervalS: 0.1, outbox: { maxBytes: 4096 } },
+    });
+    cleanups.push(() => agent.agent.stop());
+    const reports: verge.v1.KpiReport[] = [];
+    const listen = () => agent.agent.events.on("kpi", (r: verge.v1.KpiReport) => reports.push(r));
+    listen();
+    await makeRelease(h, "rel-1");
+    await baseline(h, "ro-b", "rel-1", ["sc-budget"]);
+
+    proxy.hold();
+    proxy.cutAll();
+    await waitFor("agent offline", () => h.hub.repos.devices.get("sc-budget")?.online === false);
+    await waitFor("KPI windows merged and heartbeats dropped", () => {
+      const o = agent.agent.outboxStats();
+      return o.merged > 10 && (o.dropped.heartbeat ?? 0) > 10;
+    }, 60_000);
+    // a restart in the middle of the outage: the outbox is on disk
+    await agent.restart();
+    listen();
+    await waitFor("more windows after the restart", () => reports.some((r) => Number(r.seq) > Number(reports[0]!.seq) && agent.agent.outboxStats().depth > 5));
+    const stats = agent.agent.outboxStats();
+    expect(stats.bytes).toBeLessThanOrEqual(4096);
+    expect(stats.dropped.kpi ?? 0).toBe(0);
+
+    proxy.open();
+    await waitFor("outbox drained", () => agent.agent.outboxStats().depth <= 2, 30_000);
+    await agent.agent.stop(); // no more windows: compare what was counted with what was stored
+    await waitFor("the last heartbeat stored", () => h.hub.repos.devices.get("sc-budget")?.outbox?.dropped.heartbeat !== undefined);
+
+    const sum = (xs: Array<{ secondsUp: number | bigint; secondsDown: number | bigint }>, k: "secondsUp" | "secondsDown") => xs.reduce((t, x) => t + Number(x[k]), 0);
+    const onRel = reports.filter((r) => r.releaseId === "rel-1");
+    const stored = storedKpis(h, "sc-budget").filter((k) => k.windowStart >= Number(onRel[0]!.windowStart));
+    // fewer reports than windows (merged), but every count is there: availability is exactly the device's
+    expect(stored.length).toBeLessThan(onRel.length);
+    expect(sum(stored, "secondsUp")).toBe(sum(onRel, "secondsUp"));
+    expect(sum(stored, "secondsDown")).toBe(sum(onRel, "secondsDown"));
+    // no window overlaps another (the only gap is the restart, when the agent was not running)
+    for (let i = 1; i < stored.length; i++) expect(stored[i]!.windowStart).toBeGreaterThanOrEqual(stored[i - 1]!.windowEnd);
+    // what the budget cost is reported: in the device view and in the metrics
+    const device = h.hub.repos.devices.get("sc-budget")!;
+    expect(device.outbox!.merged).toBeGreaterThan(10);
+    expect(device.outbox!.dropped.heartbeat).toBeGreaterThan(10);
+    const metrics = await (await fetch(`${h.hub.addresses.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`verge_device_outbox\\{measure="dropped_heartbeat"\\} ${device.outbox!.dropped.heartbeat}\\b`));
   }, 120_000);
 });
 

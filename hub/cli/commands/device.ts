@@ -177,6 +177,13 @@ function describeDevice(res: DeviceDetail): string {
       ? `KPIs over the last ${millis(k.windowMs)} (${k.reports} report(s)): availability ${percent(k.availability)}  event lag p50 ${millis(k.eventLagP50Ms)}  p95 ${millis(k.eventLagP95Ms)}  dropped ${percent(k.droppedRatio)}`
       : "KPIs: no report in the last hour",
   ];
+  const o = d.outbox;
+  if (o) {
+    const dropped = Object.entries(o.dropped).filter(([, n]) => n > 0);
+    lines.push(
+      `telemetry outbox  ${o.depth} waiting (${o.bytes} bytes)  KPI windows merged ${o.merged}  dropped ${dropped.length ? dropped.map(([kind, n]) => `${kind} ${n}`).join(", ") : "none"}`,
+    );
+  }
   const ro = res.activeRollout;
   if (ro) {
     lines.push(`rollout ${ro.rolloutId}  release ${ro.releaseId}  status ${ro.status}  stage ${ro.stage}  state ${ro.state}${ro.reason ? ` (${ro.reason})` : ""}  since ${ago(ro.updatedAt)}`);
