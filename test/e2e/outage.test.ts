@@ -2,6 +2,7 @@
 // connection runs through a TCP proxy the test cuts. Everything the device reported while cut off reaches the hub
 // once, in order, stamped with the time it happened.
 import { afterEach, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LAG_BUCKET_BOUNDS_MS, stateFromWire } from "../../proto/index.js";
 import type { verge } from "../../proto/index.js";
@@ -238,5 +239,44 @@ describe("cuts at the worst moments", () => {
     const received = held.map((t) => t.receivedAt);
     expect([...received].sort((a, b) => a - b)).toEqual(received);
     expect(h.hub.repos.rollouts.devices("ro-cut")[0]).toMatchObject({ state: "activated" });
+  }, 90_000);
+
+  it("a health check failing after activation, with the link cut: the device switches back on its own, and the hub hears of it on reconnect", async () => {
+    const { h, proxy, root } = await setup();
+    let failing = false;
+    const agent: TestAgent = await startTestAgent(h, root, "sc-hc", {
+      mqttUrl: proxy.url("mqtt"),
+      extraConfig: { healthCheck: { intervalS: 0.1, spanS: 1 } },
+      healthCheck: async ({ releaseId }) => {
+        if (releaseId !== "rel-2") return { ok: true };
+        if (!failing) {
+          // the link goes down just as the new release starts: nothing the hub sends can reach the device now
+          failing = true;
+          proxy.hold();
+          proxy.cutAll();
+        }
+        return { ok: false, detail: "detector bus silent on the new release" };
+      },
+    });
+    cleanups.push(() => agent.agent.stop());
+    const oldBytes = await makeRelease(h, "rel-1");
+    await baseline(h, "ro-1", "rel-1", ["sc-hc"]);
+    await makeRelease(h, "rel-2");
+    expect((await h.api("POST", "/api/rollouts", { id: "ro-2", releaseId: "rel-2", devices: ["sc-hc"] })).status).toBe(201);
+
+    await waitFor("rolled back on the device, offline", () => agent.transitions.some((t) => t.rolloutId === "ro-2" && stateFromWire(t.state) === "rolled_back"), 30_000);
+    expect(h.hub.repos.devices.get("sc-hc")?.online).toBe(false);
+    expect(agent.agent.snapshot().installed.currentReleaseId).toBe("rel-1");
+    expect(readFileSync(join(agent.dataDir, "current", "app")).equals(oldBytes)).toBe(true);
+    expect(h.hub.repos.telemetry.transitions("sc-hc", "ro-2").some((t) => t.state === "rolling_back")).toBe(false);
+
+    proxy.open();
+    await waitFor("the hub holds the rollback", () => h.hub.repos.rollouts.devices("ro-2")[0]?.state === "rolled_back", 30_000);
+    const held = h.hub.repos.telemetry.transitions("sc-hc", "ro-2");
+    expect(held.slice(-2).map((t) => [t.state, t.reason])).toEqual([
+      ["rolling_back", "health_check"],
+      ["rolled_back", "health_check"],
+    ]);
+    expect(held.find((t) => t.state === "rolling_back")?.detail).toContain("detector bus silent on the new release");
   }, 90_000);
 });
