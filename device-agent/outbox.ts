@@ -164,11 +164,6 @@ export class Outbox {
     if (e) e.inFlight = false;
   }
 
-  /** Everything in flight is sent again at the next takeForSending (a new MQTT client, e.g. after a restart). */
-  resetInFlight(): void {
-    for (const e of this.entries.values()) e.inFlight = false;
-  }
-
   // ---------------------------------------------------------------------------------------------------------------
 
   private lastSeq(): number | undefined {
