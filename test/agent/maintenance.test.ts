@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { verge } from "../../proto/index.js";
 import { formatInZone, windowAt } from "../../proto/maintenance-window.js";
 import type { MaintenanceWindowRule } from "../../proto/maintenance-window.js";
@@ -13,42 +13,12 @@ import type { Agent } from "../../device-agent/agent.js";
 import type { AgentConfig, SafetyCheckConfig } from "../../device-agent/config.js";
 import type { HealthCheck } from "../../device-agent/health-check.js";
 import type { SafetyCheck, SafetyCheckTarget, SafetyVerdict } from "../../device-agent/safety-check.js";
-import { tempDir, testLogger, waitFor, waitForEvent } from "../helpers/wait.js";
-import { ArtifactServer, TestHub, appManifest, installDesired, startBroker, stateName } from "./harness.js";
-import type { TestBroker } from "./harness.js";
+import { testLogger, waitFor, waitForEvent } from "../helpers/wait.js";
+import { appManifest, installDesired, stateName, useAgentFixture } from "./harness.js";
 
 const DEVICE = "sc-0007";
 
-let broker: TestBroker;
-let artifacts: ArtifactServer;
-let hub: TestHub;
-let cleanups: (() => void)[];
-let agents: Agent[];
-let dataDir: string;
-let workDir: string;
-let config: AgentConfig;
-
-beforeEach(async () => {
-  const files = tempDir("verge-artifacts-");
-  const data = tempDir("verge-agent-");
-  const work = tempDir("verge-maint-");
-  cleanups = [files.cleanup, data.cleanup, work.cleanup];
-  agents = [];
-  dataDir = data.dir;
-  workDir = work.dir;
-  broker = await startBroker();
-  artifacts = await new ArtifactServer(files.dir).start();
-  hub = await new TestHub(broker.url).start();
-  config = hub.agentConfig({ deviceId: DEVICE, dataDir, mqttUrl: broker.url, httpUrl: artifacts.baseUrl });
-});
-
-afterEach(async () => {
-  for (const agent of agents) await agent.stop({ abrupt: true });
-  await hub.close();
-  await artifacts.close();
-  await broker.close();
-  for (const cleanup of cleanups.reverse()) cleanup();
-});
+const f = useAgentFixture(DEVICE);
 
 interface StartOptions {
   safetyCheck?: SafetyCheck;
@@ -58,9 +28,10 @@ interface StartOptions {
 }
 
 async function start(opts: StartOptions = {}): Promise<{ agent: Agent; transitions: verge.v1.StateTransition[] }> {
+  const { config } = f;
   const cfg: AgentConfig = { ...config, safetyCheck: { ...config.safetyCheck, ...opts.safety }, healthCheck: { ...config.healthCheck, intervalS: 0.05, spanS: 5 } };
   const agent = await startAgent(cfg, { logger: testLogger("agent"), safetyCheck: opts.safetyCheck, healthCheck: opts.healthCheck, now: opts.now });
-  agents.push(agent);
+  f.agents.push(agent);
   const transitions: verge.v1.StateTransition[] = [];
   agent.events.on("transition", (t: verge.v1.StateTransition) => transitions.push(t));
   return { agent, transitions };
@@ -79,8 +50,8 @@ function named(ts: verge.v1.StateTransition[], state: string, reason?: string): 
 }
 
 async function releaseOnServer(releaseId: string, counter: number): Promise<Buffer> {
-  const app = artifacts.add(randomBytes(16 * 1024));
-  await hub.publishManifest(appManifest(releaseId, counter, app));
+  const app = f.artifacts.add(randomBytes(16 * 1024));
+  await f.hub.publishManifest(appManifest(releaseId, counter, app));
   return app.bytes;
 }
 
@@ -102,7 +73,7 @@ describe("maintenance window", () => {
     const { agent, transitions } = await start();
     // A daily window opening about 3 s from now, its cron written in India's local time (+05:30).
     const { rule, opensAt } = dailyWindowAhead(3000, "Asia/Kolkata", 5);
-    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2", { maintenanceWindow: rule }));
+    await f.hub.publishDesired(installDesired(DEVICE, 1, "rel-2", { maintenanceWindow: rule }));
 
     const [held] = await waitForEvent<[verge.v1.StateTransition]>(agent.events, "transition", (t) => t.reason === "maintenance_window");
     expect(stateName(held.fromState)).toBe("verified");
@@ -126,8 +97,8 @@ describe("maintenance window", () => {
       ["verified", "maintenance_window"],
       ["activated", ""],
     ]);
-    expect(readFileSync(join(dataDir, "current", "app")).equals(bytes)).toBe(true);
-    await waitFor("the hub holds activated", () => hub.states(DEVICE, "rel-2").at(-1) === "activated");
+    expect(readFileSync(join(f.dataDir, "current", "app")).equals(bytes)).toBe(true);
+    await waitFor("the hub holds activated", () => f.hub.states(DEVICE, "rel-2").at(-1) === "activated");
   });
 
   it("a window that closes while the safety check fails waits for the next one; the check runs only inside windows", async () => {
@@ -136,7 +107,7 @@ describe("maintenance window", () => {
     const rule: MaintenanceWindowRule = { cron: "*/4 * * * * *", durationS: 2, timezone: "America/Chicago" };
     const safety = steeredSafety("controller running incident plan 7");
     const { agent, transitions } = await start({ safetyCheck: safety, safety: { intervalS: 0.2 } });
-    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2", { maintenanceWindow: rule }));
+    await f.hub.publishDesired(installDesired(DEVICE, 1, "rel-2", { maintenanceWindow: rule }));
 
     const [blocked] = await waitForEvent<[verge.v1.StateTransition]>(agent.events, "transition", (t) => t.reason === "safety_check", 15_000);
     expect(blocked.detail).toBe("safety check failing: controller running incident plan 7");
@@ -165,8 +136,8 @@ describe("maintenance window", () => {
     // Re-checked every 0.2 s while failing, but reported once per window it failed in (not at every re-check).
     const failingWindows = new Set(safety.calls.filter((c) => c.at < flippedAt).map((c) => windowAt(rule, c.at)).map((w) => (w.kind === "open" ? w.openedAt : -1)));
     expect(named(transitions, "verified", "safety_check")).toHaveLength(failingWindows.size);
-    await waitFor("the hub holds the holds and the activation in order", () => hub.states(DEVICE, "rel-2").at(-1) === "activated");
-    expect(hub.transitions.filter((t) => t.releaseId === "rel-2").map((t) => t.reason).filter((r) => r !== "")).toEqual(
+    await waitFor("the hub holds the holds and the activation in order", () => f.hub.states(DEVICE, "rel-2").at(-1) === "activated");
+    expect(f.hub.transitions.filter((t) => t.releaseId === "rel-2").map((t) => t.reason).filter((r) => r !== "")).toEqual(
       transitions.map((t) => t.reason).filter((r) => r !== ""),
     );
   });
@@ -180,7 +151,7 @@ describe("maintenance window", () => {
     const before = opensAt - 20 * 60_000 - Date.now();
     const first = await start({ now: () => Date.now() + before });
     // Valid for days: the device clocks of this test run up to a day ahead.
-    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2", { maintenanceWindow: rule, expiresAt: Date.now() + 3 * 86_400_000 }));
+    await f.hub.publishDesired(installDesired(DEVICE, 1, "rel-2", { maintenanceWindow: rule, expiresAt: Date.now() + 3 * 86_400_000 }));
     await waitForEvent(first.agent.events, "transition", (t: verge.v1.StateTransition) => t.reason === "maintenance_window");
     await first.agent.stop({ abrupt: true }); // a power cut while waiting
 
@@ -204,7 +175,7 @@ describe("maintenance window", () => {
       return Promise.resolve(Date.now() > closesAt + 200 ? { ok: true } : { ok: false, detail: "still starting" });
     };
     const { agent } = await start({ healthCheck });
-    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2", { maintenanceWindow: rule }));
+    await f.hub.publishDesired(installDesired(DEVICE, 1, "rel-2", { maintenanceWindow: rule }));
     const [activated] = await waitForEvent<[verge.v1.StateTransition]>(agent.events, "transition", (t) => stateName(t.state) === "activated", 15_000);
     expect(windowAt(rule, checks[0]!).kind).toBe("open"); // switched inside the window
     expect(activated.eventTime).toBeGreaterThan(closesAt);
@@ -214,7 +185,7 @@ describe("maintenance window", () => {
   it("a window the device cannot evaluate fails the deployment (reason maintenance_window) instead of activating", async () => {
     await releaseOnServer("rel-2", 2);
     const { agent, transitions } = await start();
-    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2", { maintenanceWindow: { cron: "0 2 * * *", durationS: 3600, timezone: "Europe/Atlantis" } }));
+    await f.hub.publishDesired(installDesired(DEVICE, 1, "rel-2", { maintenanceWindow: { cron: "0 2 * * *", durationS: 3600, timezone: "Europe/Atlantis" } }));
     const [failed] = await waitForEvent<[verge.v1.StateTransition]>(agent.events, "transition", (t) => stateName(t.state) === "failed");
     expect(failed.reason).toBe("maintenance_window");
     expect(failed.detail).toContain('unknown time zone "Europe/Atlantis"');
@@ -226,9 +197,9 @@ describe("maintenance window", () => {
     await releaseOnServer("rel-2", 2);
     const { rule } = dailyWindowAhead(3_600_000, "Asia/Kolkata", 60);
     const { agent, transitions } = await start();
-    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2", { maintenanceWindow: rule, activate: false }));
+    await f.hub.publishDesired(installDesired(DEVICE, 1, "rel-2", { maintenanceWindow: rule, activate: false }));
     await waitForEvent(agent.events, "transition", (t: verge.v1.StateTransition) => stateName(t.state) === "verified");
-    await hub.publishDesired(installDesired(DEVICE, 2, "rel-2", { maintenanceWindow: rule, activate: true }));
+    await f.hub.publishDesired(installDesired(DEVICE, 2, "rel-2", { maintenanceWindow: rule, activate: true }));
     const [held] = await waitForEvent<[verge.v1.StateTransition]>(agent.events, "transition", (t) => t.reason === "maintenance_window");
     expect(held.desiredSeq).toBe(2);
     expect(transitions.map((t) => [stateName(t.state), t.reason])).toEqual([
@@ -244,9 +215,9 @@ describe("safety check command", () => {
   const node = process.execPath;
 
   it("holds with the tail of its output as the reason, reported when it changes (not at every re-check), activates once it exits 0", async () => {
-    const flag = join(workDir, "controller-state");
-    const runs = join(workDir, "runs");
-    const envFile = join(workDir, "env.json");
+    const flag = join(f.workDir, "controller-state");
+    const runs = join(f.workDir, "runs");
+    const envFile = join(f.workDir, "env.json");
     writeFileSync(flag, "incident plan 7 active on corridor 12");
     writeFileSync(runs, "");
     const script = [
@@ -258,7 +229,7 @@ describe("safety check command", () => {
     ].join("\n");
     await releaseOnServer("rel-2", 2);
     const { agent, transitions } = await start({ safety: { command: node, args: ["-e", script], intervalS: 0.1 } });
-    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2"));
+    await f.hub.publishDesired(installDesired(DEVICE, 1, "rel-2"));
 
     const [held] = await waitForEvent<[verge.v1.StateTransition]>(agent.events, "transition", (t) => t.reason === "safety_check");
     expect(held.detail).toBe(`safety check failing: ${node} exited with code 1; output: unsafe: incident plan 7 active on corridor 12`);
@@ -280,14 +251,14 @@ describe("safety check command", () => {
       ["verified", "safety_check"],
       ["activated", ""],
     ]);
-    await waitFor("the hub holds activated", () => hub.last(DEVICE)?.releaseId === "rel-2" && stateName(hub.last(DEVICE)!.state) === "activated");
+    await waitFor("the hub holds activated", () => f.hub.last(DEVICE)?.releaseId === "rel-2" && stateName(f.hub.last(DEVICE)!.state) === "activated");
   });
 
   it("the built-in check (AgentDeps.safetyCheck) and the command both have to pass", async () => {
     await releaseOnServer("rel-2", 2);
     const builtIn = steeredSafety(null);
     const { agent } = await start({ safetyCheck: builtIn, safety: { command: node, args: ["-e", `console.log("detector cabinet door open"); process.exitCode = 3`], intervalS: 0.1 } });
-    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2"));
+    await f.hub.publishDesired(installDesired(DEVICE, 1, "rel-2"));
     const [held] = await waitForEvent<[verge.v1.StateTransition]>(agent.events, "transition", (t) => t.reason === "safety_check");
     expect(held.detail).toBe(`safety check failing: ${node} exited with code 3; output: detector cabinet door open`);
     expect(builtIn.calls.length).toBeGreaterThan(0);
@@ -298,10 +269,10 @@ describe("safety check command", () => {
     await releaseOnServer("rel-2", 2);
     await releaseOnServer("rel-3", 3);
     const { agent } = await start({ safety: { command: node, args: ["-e", "setTimeout(() => {}, 60000)"], timeoutMs: 60_000 } });
-    await hub.publishDesired(installDesired(DEVICE, 1, "rel-2"));
+    await f.hub.publishDesired(installDesired(DEVICE, 1, "rel-2"));
     await waitForEvent(agent.events, "transition", (t: verge.v1.StateTransition) => stateName(t.state) === "verified");
     const begun = Date.now();
-    await hub.publishDesired(installDesired(DEVICE, 2, "rel-3", { activate: false }));
+    await f.hub.publishDesired(installDesired(DEVICE, 2, "rel-3", { activate: false }));
     const [cancelled] = await waitForEvent<[verge.v1.StateTransition]>(agent.events, "transition", (t) => stateName(t.state) === "cancelled", 10_000);
     expect(cancelled).toMatchObject({ releaseId: "rel-2", reason: "superseded" });
     await waitForEvent(agent.events, "transition", (t: verge.v1.StateTransition) => t.releaseId === "rel-3" && stateName(t.state) === "verified");

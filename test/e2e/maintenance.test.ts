@@ -4,31 +4,16 @@
 // device timing out, until it passes. The device timeout is deliberately shorter than every wait here.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { stateFromWire } from "../../proto/index.js";
 import type { verge } from "../../proto/index.js";
 import { formatInZone, windowAt } from "../../proto/maintenance-window.js";
-import { startTestHub } from "../helpers/hub.js";
-import type { TestHub } from "../helpers/hub.js";
-import { startTestAgent } from "../helpers/agents.js";
+import { startTestAgent, useHubWithAgents } from "../helpers/agents.js";
 import type { TestAgent } from "../helpers/agents.js";
 import { eventsOf, makeRelease, status, testPlan, waitForStatus } from "../helpers/rollouts.js";
-import { tempDir, waitFor } from "../helpers/wait.js";
+import { waitFor } from "../helpers/wait.js";
 
-const HUB_OVERRIDES = { rollout: { evaluateCron: "* * * * * *" } };
-
-const ctx = { root: "", agents: [] as TestAgent[] } as { h: TestHub; root: string; agents: TestAgent[]; cleanup: () => void };
-beforeEach(async () => {
-  const t = tempDir("verge-maint-e2e-");
-  ctx.root = t.dir;
-  ctx.cleanup = t.cleanup;
-  ctx.h = await startTestHub(join(t.dir, "hub"), HUB_OVERRIDES);
-});
-afterEach(async () => {
-  await Promise.all(ctx.agents.splice(0).map((a) => a.agent.stop()));
-  await ctx.h.stop();
-  ctx.cleanup();
-});
+const ctx = useHubWithAgents("verge-maint-e2e-", { rollout: { evaluateCron: "* * * * * *" } });
 
 function firstTransition(a: TestAgent, state: string, reason?: string): verge.v1.StateTransition | undefined {
   return a.transitions.find((t) => stateFromWire(t.state) === state && (reason === undefined || t.reason === reason));
