@@ -25,16 +25,16 @@ describe("maintenance window", () => {
     const agents = await Promise.all(["sc-101", "sc-102"].map((id) => startTestAgent(h, ctx.root, id)));
     ctx.agents.push(...agents);
     await makeRelease(h, "rel-mw");
-    // A daily window opening about 10 s from now, its cron written in India's local time (+05:30), open for 5 s.
+    // A daily window opening about 12 s from now, its cron written in India's local time (+05:30), open for 5 s.
     const timezone = "Asia/Kolkata";
-    const opensAt = Math.ceil((Date.now() + 10_000) / 1000) * 1000;
+    const opensAt = Math.ceil((Date.now() + 12_000) / 1000) * 1000;
     const [, hh, mm, ss] = /T(\d\d):(\d\d):(\d\d)/.exec(formatInZone(opensAt, timezone))!.map(Number);
     const cron = `${ss} ${mm} ${hh} * * *`;
     const created = await h.api("POST", "/api/rollouts", {
       id: "ro-mw",
       releaseId: "rel-mw",
       plan: testPlan({
-        defaults: { deviceTimeout: "4s" },
+        defaults: { deviceTimeout: "6s" },
         stages: [{ name: "canary", select: { devices: ["sc-101", "sc-102"] }, maintenanceWindow: { cron, duration: "5s", timezone } }],
       }),
     });
@@ -46,8 +46,8 @@ describe("maintenance window", () => {
     for (const d of waiting.devices) {
       const row = d as typeof d & { detail: string; deadlineAt: number };
       expect(row.detail).toContain(`next opens ${new Date(opensAt).toISOString()} (${formatInZone(opensAt, timezone)})`);
-      // The device timeout (4 s) counts from the window's opening, not from the activation order 9 s before it.
-      expect(row.deadlineAt).toBe(opensAt + 4000);
+      // The device timeout (6 s) counts from the window's opening, not from the activation order ~11 s before it.
+      expect(row.deadlineAt).toBe(opensAt + 6000);
     }
     expect(waiting.gates.safetyChecks).toBe(true); // waiting for a window is not a safety hold
     expect(waiting.stages[0]!.progress.safetyBlocked).toBe(0);
@@ -92,7 +92,7 @@ describe("safety check", () => {
     const created = await h.api("POST", "/api/rollouts", {
       id: "ro-safe",
       releaseId: "rel-safe",
-      plan: testPlan({ defaults: { deviceTimeout: "3s" }, stages: [{ name: "canary", select: { devices: ["sc-201", "sc-202"] } }] }),
+      plan: testPlan({ defaults: { deviceTimeout: "5s" }, stages: [{ name: "canary", select: { devices: ["sc-201", "sc-202"] } }] }),
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
 
