@@ -23,6 +23,8 @@ import {
 } from "../proto/index.js";
 import type { DeploymentStateName, TrustedKey, verge } from "../proto/index.js";
 import { AbDirModule } from "./ab-dir-module.js";
+import { isNewHold, safetyHold, windowGate, windowRuleOf } from "./activation-gate.js";
+import type { Hold } from "./activation-gate.js";
 import type { AgentConfig } from "./config.js";
 import {
   TELEMETRY_SEQ_RESERVE,
@@ -45,6 +47,8 @@ import { createKpiSource, parseKpiCounts } from "./kpi.js";
 import type { KpiSource, KpiWindow } from "./kpi.js";
 import { Outbox } from "./outbox.js";
 import type { OutboxKind, OutboxStats } from "./outbox.js";
+import { allSafetyChecks, commandSafetyCheck } from "./safety-check.js";
+import type { SafetyCheck } from "./safety-check.js";
 import { loadState, saveState } from "./state-file.js";
 import type { AgentState, DeploymentRecord } from "./state-file.js";
 import type { InstallRelease, UpdateModule } from "./update-module.js";
@@ -63,6 +67,11 @@ export interface AgentDeps {
   healthCheck?: HealthCheck;
   /** Free bytes in a directory, for the disk-space check before a download; statfs by default (tests inject one). */
   freeBytes?: (dir: string) => Promise<number>;
+  /**
+   * A built-in safety check (e.g. "the controller is not running an incident plan", read in-process), run right before
+   * an activation together with the configured `safetyCheck.command`: both must pass.
+   */
+  safetyCheck?: SafetyCheck;
 }
 
 export interface RejectedEvent {
@@ -147,6 +156,12 @@ class DeviceAgent implements Agent {
   private readonly healthCheck: HealthCheck | null;
   /** Aborted by stop(): ends a health-check span at once, leaving the activation record for the next start. */
   private readonly activationAbort = new AbortController();
+  /** Every safety check (deps and config); null: none. */
+  private readonly safetyCheck: SafetyCheck | null;
+  /** The safety check in flight before an activation; aborted by stop() and by a new desired state. */
+  private safetyAbort: AbortController | null = null;
+  /** Looks at a held activation again: when the window opens, or the next safety check. */
+  private holdTimer: NodeJS.Timeout | null = null;
 
   /** The running drive loop and the abort switch of its download, if any. */
   private driving: Promise<void> | null = null;
@@ -170,6 +185,8 @@ class DeviceAgent implements Agent {
     this.kpiSource = deps.kpiSource ?? null;
     const { command, args, timeoutMs } = config.healthCheck;
     this.healthCheck = deps.healthCheck ?? (command === undefined ? null : commandHealthCheck({ command, args, timeoutMs }, config.deviceId));
+    const safety = config.safetyCheck;
+    this.safetyCheck = allSafetyChecks([deps.safetyCheck, safety.command === undefined ? null : commandSafetyCheck({ ...safety, command: safety.command }, config.deviceId)]);
   }
 
   async start(): Promise<void> {
@@ -234,6 +251,8 @@ class DeviceAgent implements Agent {
     this.kpiAbort.abort();
     this.activationAbort.abort();
     this.downloadAbort?.abort();
+    this.safetyAbort?.abort();
+    if (this.holdTimer) clearTimeout(this.holdTimer);
     await this.kpiCollecting;
     await this.driving?.catch(() => undefined);
     await this.inbox.catch(() => undefined);
@@ -574,6 +593,7 @@ class DeviceAgent implements Agent {
   /** Aborts a running download (part files kept) and waits for the drive loop to settle. */
   private async haltWork(): Promise<void> {
     this.downloadAbort?.abort();
+    this.safetyAbort?.abort();
     await this.driving?.catch(() => undefined);
   }
 
@@ -605,6 +625,8 @@ class DeviceAgent implements Agent {
           this.transition(d, d.state, "failed", { reason: "install", detail: `the verified manifest is no longer on the device${undone}` });
           return false;
         }
+        // Not begun yet: only inside the maintenance window, with the safety check passing.
+        if (!d.activation && !(await this.mayActivate(d, desired, manifest))) return false;
         await this.activate(d, manifest);
         return false;
       }
@@ -675,6 +697,49 @@ class DeviceAgent implements Agent {
       detail: `${components.length} component(s) verified against the signed manifest`,
     });
     return true;
+  }
+
+  /**
+   * Whether the activation of `d` may begin now (activation-gate.ts): the desired state's maintenance window is open
+   * (device clock, the window's zone) and the safety checks pass, the window checked again after them. Otherwise the
+   * device stays `verified` and says why, and a timer looks again; a window the device cannot evaluate fails the
+   * deployment (reason `maintenance_window`): never an activation outside a window because of a bad expression.
+   */
+  private async mayActivate(d: DeploymentRecord, desired: verge.v1.DesiredState, manifest: verge.v1.ReleaseManifest): Promise<boolean> {
+    const rule = windowRuleOf(desired.maintenanceWindow);
+    const window = windowGate(rule, this.now());
+    if (window.kind === "invalid") {
+      this.transition(d, d.state, "failed", { reason: "maintenance_window", detail: window.detail });
+      return false;
+    }
+    if (window.kind === "hold") return this.hold(d, window.hold);
+    if (!this.safetyCheck) return true;
+    const abort = new AbortController();
+    this.safetyAbort = abort;
+    let verdict;
+    try {
+      const target = { releaseId: manifest.releaseId, version: manifest.version, rolloutId: d.rolloutId, currentReleaseId: this.state.installed.currentReleaseId };
+      verdict = await this.safetyCheck(target, abort.signal);
+    } finally {
+      if (this.safetyAbort === abort) this.safetyAbort = null;
+    }
+    if (abort.signal.aborted || this.state.deployment !== d) return false; // stopping, or a new desired state
+    if (!verdict.ok) return this.hold(d, safetyHold(verdict.detail, this.config.safetyCheck.intervalS * 1000));
+    const after = windowGate(rule, this.now()); // the check took a while: the window may have closed meanwhile
+    if (after.kind === "hold") return this.hold(d, after.hold);
+    return true;
+  }
+
+  /** Stays `verified`, reporting why only when that changed, and looks again after `hold.recheckInMs`. */
+  private hold(d: DeploymentRecord, hold: Hold): false {
+    if (isNewHold(d, hold)) this.transition(d, "verified", "verified", { reason: hold.reason, detail: hold.detail });
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = null;
+      this.kick();
+    }, hold.recheckInMs);
+    this.holdTimer.unref();
+    return false;
   }
 
   /**

@@ -43,6 +43,25 @@ export const healthCheckConfigSchema = z
   .refine((h) => h.command !== undefined || h.args.length === 0, { message: "args given without a command", path: ["args"] });
 export type HealthCheckConfig = z.infer<typeof healthCheckConfigSchema>;
 
+/**
+ * The safety check right before an activation (a maintenance window, if any, is open by then). While it fails the
+ * device stays `verified` (reason `safety_check`, the output's tail as the detail) and checks again every `intervalS`.
+ * `AgentDeps.safetyCheck` (built in, e.g. the controller's incident-plan state read in-process) runs too: both must pass.
+ */
+export const safetyCheckConfigSchema = z
+  .object({
+    /** Run without a shell; exit 0 = safe. Env: VERGE_RELEASE_ID, VERGE_RELEASE_VERSION, VERGE_ROLLOUT_ID, VERGE_CURRENT_RELEASE_ID, VERGE_DEVICE_ID. */
+    command: z.string().min(1).optional(),
+    args: z.array(z.string()).default([]),
+    /** One run of the command; killed (SIGKILL) past it, which counts as failing. */
+    timeoutMs: z.number().int().positive().default(30_000),
+    /** Between a failing check and the next one; fractions allowed. */
+    intervalS: z.number().positive().default(30),
+  })
+  .strict()
+  .refine((c) => c.command !== undefined || c.args.length === 0, { message: "args given without a command", path: ["args"] });
+export type SafetyCheckConfig = z.infer<typeof safetyCheckConfigSchema>;
+
 const base64Key = z
   .string()
   .refine((s) => Buffer.from(s, "base64").length === 32, { message: "must be base64 of a raw 32-byte Ed25519 public key" });
@@ -109,6 +128,7 @@ export const agentConfigSchema = z
       .strict()
       .default({ maxBytes: 2 * 1024 * 1024, fsync: true }),
     healthCheck: healthCheckConfigSchema.default({ args: [], timeoutMs: 30_000, intervalS: 5, spanS: 60 }),
+    safetyCheck: safetyCheckConfigSchema.default({ args: [], timeoutMs: 30_000, intervalS: 30 }),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .strict();

@@ -78,16 +78,17 @@ export function checkManifest(
 
 /**
  * The deployment state machine of one deployment (one accepted desired state) on one device. `null` is "no
- * deployment yet". downloading -> downloading is a progress report. failed -> downloading|verified lets a deployment
- * proceed when a valid manifest arrives after a bad one. pending -> verified is allowed when every artifact is already
- * on the device (a download-only stage followed by activation).
+ * deployment yet". downloading -> downloading is a progress report; verified -> verified says why activation waits.
+ * failed -> downloading|verified lets a deployment proceed when a valid manifest arrives after a bad one. pending ->
+ * verified is allowed when every artifact is already on the device (a download-only stage followed by activation).
  */
 const ALLOWED: Record<DeploymentStateName | "none", readonly DeploymentStateName[]> = {
   // none -> activated: a desired state names the release already running; the device says so at once.
   none: ["pending", "activated", "rolling_back"],
   pending: ["downloading", "verified", "failed", "cancelled", "rolling_back"],
   downloading: ["downloading", "verified", "failed", "cancelled", "rolling_back"],
-  verified: ["activated", "failed", "cancelled", "rolling_back"],
+  // verified -> verified: still not activating, and why (maintenance window closed, safety check failing).
+  verified: ["verified", "activated", "failed", "cancelled", "rolling_back"],
   activated: ["rolling_back"],
   failed: ["downloading", "verified", "rolling_back"],
   cancelled: ["rolling_back"],

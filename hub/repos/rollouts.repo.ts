@@ -252,11 +252,17 @@ export class RolloutsRepo {
     return out;
   }
 
-  /** Devices of a stage still in progress past their deadline. */
+  /**
+   * Devices of a stage still in progress past their deadline. A device whose last report is a hold by its failing safety
+   * check (`verified`, reason `safety_check`) is not one: it is reporting, and the `safetyChecks` gate shows it.
+   */
   overdue(rolloutId: string, stage: string, now: number): string[] {
     return (
       this.db
-        .prepare(`SELECT device_id FROM rollout_devices WHERE rollout_id = ? AND stage = ? AND deadline_at IS NOT NULL AND deadline_at <= ? AND ${IN_PROGRESS_SQL} ORDER BY device_id`)
+        .prepare(
+          `SELECT device_id FROM rollout_devices WHERE rollout_id = ? AND stage = ? AND deadline_at IS NOT NULL AND deadline_at <= ? AND ${IN_PROGRESS_SQL}
+           AND NOT (state = 'verified' AND coalesce(reason, '') = 'safety_check') ORDER BY device_id`,
+        )
         .all(rolloutId, stage, now) as Array<{ device_id: string }>
     ).map((r) => r.device_id);
   }
@@ -294,6 +300,10 @@ export class RolloutsRepo {
          WHERE rollout_id = @rolloutId AND device_id = @deviceId`,
       )
       .run({ rolloutId, deviceId, seq, now, deadlineAt, activate: activate ? 1 : 0 });
+  }
+
+  setDeadline(rolloutId: string, deviceId: string, deadlineAt: number): void {
+    this.db.prepare("UPDATE rollout_devices SET deadline_at = ? WHERE rollout_id = ? AND device_id = ?").run(deadlineAt, rolloutId, deviceId);
   }
 
   setDesiredSeq(rolloutId: string, deviceId: string, seq: number): void {

@@ -23,6 +23,8 @@ import type { DesiredStateRecord, NewRolloutEvent, Rollout, RolloutDevice, Rollo
 import { emptyCounts } from "../repos/rollouts.repo.js";
 import { activeStageIndex, advance, computeGates, displayStageStatus, isTerminalRollout, promote as decidePromote } from "../rollout/engine.js";
 import type { Effect, Firing, Gates, PauseIntent, RolloutStatus, StageConfig, StageCounts, StageSnapshot } from "../rollout/engine.js";
+import { deadlineAfterWindowHold, issueDeadline } from "../rollout/deadline.js";
+import type { DeadlineSettings } from "../rollout/deadline.js";
 import { availability, droppedRatio } from "../rollout/kpi.js";
 import { formatThreshold, loadPlanFile, parsePlan } from "../rollout/plan.js";
 import type { MaintenanceWindowSpec, Plan, StageSpec } from "../rollout/plan.js";
@@ -340,12 +342,29 @@ export class RolloutsService {
   }
 
   /** Telemetry hook: a stored state transition re-evaluates its rollout soon (coalesced); heartbeats settle health. */
-  onTelemetry(outcomes: Array<{ result: string; deviceId: string | null; kind?: string; rolloutId?: string; currentReleaseId?: string }>): void {
+  onTelemetry(outcomes: Array<{ result: string; deviceId: string | null; kind?: string; rolloutId?: string; state?: string; currentReleaseId?: string }>): void {
     for (const o of outcomes) {
       if (o.result !== "stored" || !o.deviceId) continue;
-      if (o.kind === "state" && o.rolloutId) this.schedule(o.rolloutId);
+      if (o.kind === "state" && o.rolloutId) {
+        if (o.state === "verified") this.moveDeadlineOfWindowHold(o.rolloutId, o.deviceId);
+        this.schedule(o.rolloutId);
+      }
       if (o.kind === "heartbeat" && o.currentReleaseId !== undefined) this.settleHealth(o.deviceId, o.currentReleaseId);
     }
+  }
+
+  /**
+   * A device that says it waits for its maintenance window (`verified`, reason `maintenance_window`, e.g. after its
+   * safety check failed through the last one) is not late: its deadline becomes the stage's device timeout counted from
+   * the window it waits for (rollout/deadline.ts).
+   */
+  private moveDeadlineOfWindowHold(rolloutId: string, deviceId: string): void {
+    const dev = this.d.rollouts.device(rolloutId, deviceId);
+    if (!dev || dev.state !== "verified" || dev.reason !== "maintenance_window") return;
+    const spec = this.d.rollouts.stages(rolloutId).find((s) => s.name === dev.stage)?.spec as StageSpec | undefined;
+    if (!spec?.maintenanceWindow) return;
+    const deadline = deadlineAfterWindowHold(deadlineSettings(spec), this.d.now(), dev.deadlineAt);
+    if (deadline !== dev.deadlineAt) this.d.rollouts.setDeadline(rolloutId, deviceId, deadline);
   }
 
   private schedule(rolloutId: string): void {
@@ -448,7 +467,8 @@ export class RolloutsService {
       case "start_stage": {
         const s = spec(effect.stage);
         const devices = this.d.rollouts.devices(id, { stage: effect.stage });
-        for (const dev of devices) this.issueInstall(rollout, dev.deviceId, effect.stage, effect.activate, s?.maintenanceWindow ?? null, now, now + (s?.deviceTimeoutMs ?? 0), out);
+        const deadline = issueDeadline(deadlineSettings(s), now, effect.activate);
+        for (const dev of devices) this.issueInstall(rollout, dev.deviceId, effect.stage, effect.activate, s?.maintenanceWindow ?? null, now, deadline, out);
         if (devices.length > 0) out.unshift({ topic: topics.manifest(rollout.releaseId), payload: this.d.releases.manifestEnvelope(rollout.releaseId) ?? "", retain: true });
         this.event({
           rolloutId: id,
@@ -464,7 +484,8 @@ export class RolloutsService {
       case "issue_activation": {
         const s = spec(effect.stage);
         const devices = this.d.rollouts.devices(id, { stage: effect.stage, states: ["verified"] });
-        for (const dev of devices) this.issueInstall(rollout, dev.deviceId, effect.stage, true, s?.maintenanceWindow ?? null, now, now + (s?.deviceTimeoutMs ?? 0), out);
+        const deadline = issueDeadline(deadlineSettings(s), now, true);
+        for (const dev of devices) this.issueInstall(rollout, dev.deviceId, effect.stage, true, s?.maintenanceWindow ?? null, now, deadline, out);
         this.event({
           rolloutId: id,
           at: now,
@@ -900,7 +921,7 @@ export class RolloutsService {
         const dev = this.d.rollouts.device(id, deviceId)!;
         const row = rows.find((s) => s.name === dev.stage);
         const activate = (specOf(dev.stage)?.activation ?? "immediate") === "immediate" || (row?.activationIssuedAt ?? null) !== null;
-        this.issueInstall(rollout, deviceId, dev.stage, activate, specOf(dev.stage)?.maintenanceWindow ?? null, now, now + (specOf(dev.stage)?.deviceTimeoutMs ?? 0), out);
+        this.issueInstall(rollout, deviceId, dev.stage, activate, specOf(dev.stage)?.maintenanceWindow ?? null, now, issueDeadline(deadlineSettings(specOf(dev.stage)), now, activate), out);
       }
       for (const row of rows) {
         if (row.status === "failed" && ids.some((x) => this.d.rollouts.device(id, x)?.stage === row.name)) {
@@ -1124,6 +1145,10 @@ function parseBody<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
 
 function ruleDef(r: RuleDef): RuleDef {
   return { name: r.name, metric: r.metric, op: r.op, threshold: r.threshold, forMs: r.forMs, windowMs: r.windowMs, minDevices: r.minDevices, scope: r.scope, action: r.action };
+}
+
+function deadlineSettings(spec: StageSpec | undefined): DeadlineSettings {
+  return { deviceTimeoutMs: spec?.deviceTimeoutMs ?? 0, maintenanceWindow: spec?.maintenanceWindow ?? null };
 }
 
 function stageConfig(spec: Record<string, unknown> | StageSpec): StageConfig {

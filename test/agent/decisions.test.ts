@@ -71,6 +71,7 @@ describe("deployment state machine", () => {
     ["downloading", "activated", false],
     ["verified", "activated", true],
     ["verified", "downloading", false],
+    ["verified", "verified", true], // still not activating, and why: maintenance window closed, safety check failing
     ["pending", "failed", true],
     ["downloading", "failed", true],
     ["verified", "failed", true],

@@ -8,12 +8,15 @@ import { createServer as createNetServer } from "node:net";
 import type { AddressInfo, Server as NetServer } from "node:net";
 import { join } from "node:path";
 import { Aedes } from "aedes";
+import { afterEach, beforeEach } from "vitest";
 import mqtt from "mqtt";
 import type { MqttClient } from "mqtt";
 import { PAYLOAD_TYPES, generateSigningKey, pb, publicKeyToBase64, signEnvelope, topics } from "../../proto/index.js";
 import type { SigningKey, verge } from "../../proto/index.js";
+import type { Agent } from "../../device-agent/agent.js";
 import { parseAgentConfig } from "../../device-agent/config.js";
 import type { AgentConfig } from "../../device-agent/config.js";
+import { tempDir } from "../helpers/wait.js";
 
 export interface TestBroker {
   url: string;
@@ -231,4 +234,48 @@ export function installDesired(deviceId: string, seq: number, releaseId: string,
     activate: true,
     ...extra,
   };
+}
+
+/** What useAgentFixture sets up for each test. */
+export interface AgentFixture {
+  broker: TestBroker;
+  artifacts: ArtifactServer;
+  hub: TestHub;
+  /** The agent's data dir, and a scratch dir for the test's own files. */
+  dataDir: string;
+  workDir: string;
+  /** The harness's agent config for the device, pointing at this broker and artifact server. */
+  config: AgentConfig;
+  /** Agents to stop (abruptly) after the test. */
+  agents: Agent[];
+}
+
+/**
+ * Per-test fixture: a broker, an artifact server, a TestHub and temp dirs before each test; after it the agents pushed
+ * to `agents` are stopped, then everything is closed and removed. Read the fields inside tests (they change per test).
+ */
+export function useAgentFixture(deviceId: string): AgentFixture {
+  const f = {} as AgentFixture;
+  let cleanups: (() => void)[] = [];
+  beforeEach(async () => {
+    const files = tempDir("verge-artifacts-");
+    const data = tempDir("verge-agent-");
+    const work = tempDir("verge-work-");
+    cleanups = [files.cleanup, data.cleanup, work.cleanup];
+    f.agents = [];
+    f.dataDir = data.dir;
+    f.workDir = work.dir;
+    f.broker = await startBroker();
+    f.artifacts = await new ArtifactServer(files.dir).start();
+    f.hub = await new TestHub(f.broker.url).start();
+    f.config = f.hub.agentConfig({ deviceId, dataDir: f.dataDir, mqttUrl: f.broker.url, httpUrl: f.artifacts.baseUrl });
+  });
+  afterEach(async () => {
+    for (const agent of f.agents) await agent.stop({ abrupt: true });
+    await f.hub.close();
+    await f.artifacts.close();
+    await f.broker.close();
+    for (const cleanup of cleanups.reverse()) cleanup();
+  });
+  return f;
 }

@@ -109,14 +109,14 @@ export function stateNames(ts: Array<{ state: string | number | null | undefined
  * Per-test fixture: a fresh hub in a temp dir before each test; agents pushed to `agents` are stopped, then the hub,
  * then the dir is removed after each test. Read the fields inside tests (they change per test).
  */
-export function useHubWithAgents(prefix: string): { h: TestHub; root: string; agents: TestAgent[] } {
+export function useHubWithAgents(prefix: string, hubOverrides: Parameters<typeof startTestHub>[1] = {}): { h: TestHub; root: string; agents: TestAgent[] } {
   const ctx = { root: "", agents: [] as TestAgent[] } as { h: TestHub; root: string; agents: TestAgent[] };
   let cleanup = () => {};
   beforeEach(async () => {
     const t = tempDir(prefix);
     ctx.root = t.dir;
     cleanup = t.cleanup;
-    ctx.h = await startTestHub(join(t.dir, "hub"));
+    ctx.h = await startTestHub(join(t.dir, "hub"), hubOverrides);
   });
   afterEach(async () => {
     await Promise.all(ctx.agents.splice(0).map((a) => a.agent.stop()));
