@@ -73,17 +73,19 @@ export async function buildBundle(src: BundleSources, maxBytes: number): Promise
   }
   fixed.push({ name: "downloads.json", data: json(await listDir(join(dataDir, "downloads"))) });
 
-  // Logs, newest first: the agent's current log, the files the config names, then older rotations.
+  // Logs: the agent's current log and the files the config names share the room; older rotations get what is left.
   const agentLogs = agentLogFiles(logsDir(dataDir));
-  const candidates: Array<LogCandidate & { path: string }> = [];
-  const addCandidate = async (name: string, path: string) => {
+  const primary: Array<LogCandidate & { path: string }> = [];
+  const secondary: Array<LogCandidate & { path: string }> = [];
+  const addCandidate = async (to: Array<LogCandidate & { path: string }>, name: string, path: string) => {
     const s = await stat(path).catch((err: NodeJS.ErrnoException) => err);
     if (s instanceof Error) files.push({ name, bytes: 0, error: s.code ?? s.message });
-    else if (s.isFile()) candidates.push({ name, path, size: s.size });
+    else if (s.isFile()) to.push({ name, path, size: s.size });
   };
-  if (agentLogs[0]) await addCandidate(`logs/${agentLogs[0]}`, join(logsDir(dataDir), agentLogs[0]));
-  for (const path of src.config.diagnostics.include) await addCandidate(`logs/include/${basename(path)}`, path);
-  for (const name of agentLogs.slice(1)) await addCandidate(`logs/${name}`, join(logsDir(dataDir), name));
+  if (agentLogs[0]) await addCandidate(primary, `logs/${agentLogs[0]}`, join(logsDir(dataDir), agentLogs[0]));
+  for (const path of src.config.diagnostics.include) await addCandidate(primary, `logs/include/${basename(path)}`, path);
+  for (const name of agentLogs.slice(1)) await addCandidate(secondary, `logs/${name}`, join(logsDir(dataDir), name));
+  const candidates = [...primary, ...secondary];
 
   const fixedBytes = fixed.reduce((n, f) => n + f.data.length, 0);
   // bundle.json is written last (it lists the cuts); it is given room for its listing.
@@ -91,7 +93,7 @@ export async function buildBundle(src: BundleSources, maxBytes: number): Promise
   const budget = contentBudget(maxBytes, fixed.length + candidates.length + 1) - fixedBytes - manifestRoom;
   if (budget < 0) return { ok: false, reason: "too_large", detail: `state and listings alone take ${fixedBytes} bytes, over the bundle cap of ${maxBytes} bytes` };
   const logs: Array<{ name: string; data: Buffer }> = [];
-  for (const p of planLogs(candidates, budget)) {
+  for (const p of planLogs(primary, secondary, budget)) {
     const c = candidates.find((x) => x.name === p.name)!;
     if (p.keep === 0) {
       files.push({ name: p.name, bytes: 0, cutFrom: p.size });

@@ -48,17 +48,29 @@ export interface LogPlan {
 }
 
 /**
- * Shares the room left after the fixed entries (state, config, listings) among log files, in the order given
- * (newest first: the agent's current log, the files the config includes, then older rotations). Each file keeps its
- * newest bytes; what does not fit is cut from its oldest end, and files past the budget are left out.
+ * Shares the room left after the fixed entries (state, config, listings) among log files. The primary ones (the
+ * agent's current log and the files the config includes) share it fairly: each gets an equal part, and what a small
+ * file does not use goes to the others. Older rotations (secondary, newest first) get what is left after that. Each
+ * file keeps its newest bytes; what does not fit is cut from its oldest end, and a file with no room is left out.
  */
-export function planLogs(candidates: readonly LogCandidate[], budget: number): LogPlan[] {
+export function planLogs(primary: readonly LogCandidate[], secondary: readonly LogCandidate[], budget: number): LogPlan[] {
   let left = Math.max(0, budget);
-  return candidates.map((c) => {
-    const keep = Math.min(c.size, left);
-    left -= keep;
-    return { name: c.name, size: c.size, keep };
+  const keep = new Map<LogCandidate, number>();
+  // water-filling: the smallest files first, each taking at most an equal part of what is left
+  const bySize = [...primary].sort((a, b) => a.size - b.size);
+  bySize.forEach((c, i) => {
+    const share = Math.floor(left / (bySize.length - i));
+    const k = Math.min(c.size, share);
+    keep.set(c, k);
+    left -= k;
   });
+  const plans: LogPlan[] = primary.map((c) => ({ name: c.name, size: c.size, keep: keep.get(c) ?? 0 }));
+  for (const c of secondary) {
+    const k = Math.min(c.size, left);
+    left -= k;
+    plans.push({ name: c.name, size: c.size, keep: k });
+  }
+  return plans;
 }
 
 /** The config as it may leave the device: the secret replaced. Everything else helps whoever reads the bundle. */

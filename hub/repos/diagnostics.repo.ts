@@ -108,6 +108,13 @@ export class DiagnosticsRepo {
     return new Map(rows.map((r) => [r.device_id, toBundle(r)]));
   }
 
+  /** The rollout the device took part in last (running or finished) and its release: what a bundle asked now documents. */
+  lastRollout(deviceId: string): { rolloutId: string; releaseId: string | null } | undefined {
+    return this.db
+      .prepare("SELECT rollout_id AS rolloutId, release_id AS releaseId FROM rollout_devices WHERE device_id = ? AND issued_at IS NOT NULL ORDER BY updated_at DESC, created_at DESC LIMIT 1")
+      .get(deviceId) as { rolloutId: string; releaseId: string | null } | undefined;
+  }
+
   lastAutoRequestAt(deviceId: string): number | null {
     const row = this.db.prepare("SELECT max(requested_at) AS at FROM diagnostic_bundles WHERE device_id = ? AND trigger = 'auto'").get(deviceId) as { at: number | null };
     return row.at;

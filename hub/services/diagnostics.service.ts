@@ -112,7 +112,8 @@ export class DiagnosticsService {
     const parsed = collectSchema.safeParse(body ?? {});
     if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
     if (!this.d.devices.get(deviceId)) throw notFound(`device ${deviceId}`);
-    const membership = this.d.devices.activeRollouts([deviceId]).get(deviceId);
+    // Linked to the device's running rollout, else the one it took part in last (e.g. the one it just failed).
+    const membership = this.d.devices.activeRollouts([deviceId]).get(deviceId) ?? this.d.repo.lastRollout(deviceId);
     const bundle = await this.request(deviceId, {
       trigger: "operator",
       actor,

@@ -120,7 +120,7 @@ describe("remote diagnostics", () => {
     expect(downloads).toEqual([expect.objectContaining({ size: 16 * 1024 })]);
     expect(JSON.parse(files.get("config.json")!)).toMatchObject({ deviceId: "sc-diag", secret: "[redacted]" });
     for (const [name, text] of files) expect(text.includes(agent.config.secret), `${name} holds the device secret`).toBe(false);
-    expect(JSON.parse(files.get("bundle.json")!)).toMatchObject({ deviceId: "sc-diag", bundleId: done.bundleId, agentVersion: expect.any(String) });
+    expect(JSON.parse(files.get("bundle.json")!)).toMatchObject({ deviceId: "sc-diag", bundleId: done.bundleId, agentVersion: expect.any(String) as unknown });
 
     // the device's diagnostics view links it; collect and get are audited; the metrics count it
     const view = await h.api<{ bundles: BundleView[] }>("GET", "/api/devices/sc-diag/diagnostics");
