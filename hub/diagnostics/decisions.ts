@@ -108,12 +108,12 @@ export function shouldAutoCollect(
 }
 
 /**
- * Retention: of a device's finished bundles (complete or failed), the newest `keep` stay; the ids of the rest are
- * returned. Bundles still on their way are never dropped.
+ * Retention: of a device's finished bundles (complete, failed, or expired: silent past the stale span, with perhaps a
+ * part file), the newest `keep` stay; the ids of the rest are returned. Bundles still on their way are never dropped.
  */
-export function bundlesToPrune(bundles: ReadonlyArray<{ id: string; status: BundleStatus; requestedAt: number }>, keep: number): string[] {
+export function bundlesToPrune(bundles: ReadonlyArray<{ id: string; status: BundleDisplayStatus; requestedAt: number }>, keep: number): string[] {
   return bundles
-    .filter((b) => isFinished(b.status))
+    .filter((b) => b.status === "expired" || isFinished(b.status))
     .sort((a, b) => b.requestedAt - a.requestedAt || b.id.localeCompare(a.id))
     .slice(keep)
     .map((b) => b.id);

@@ -223,6 +223,8 @@ export class DiagnosticsService {
       details: { bundleId, trigger: r.trigger, rolloutId: r.rolloutId, releaseId: r.releaseId },
     });
     this.d.logger.info({ deviceId, bundleId, trigger: r.trigger, rolloutId: r.rolloutId }, "diagnostics requested");
+    // Expired requests (a device that never answered) count against retention too, with any part file they left.
+    await this.prune(deviceId).catch((err: unknown) => this.d.logger.warn({ err, deviceId }, "diagnostics retention failed"));
     try {
       await this.d.publisher.publish(topics.cmd(deviceId), signEnvelope(PAYLOAD_TYPES.command, command, [this.d.keys.hub]), { retain: false, qos: 1 });
     } catch (err) {
@@ -436,9 +438,11 @@ export class DiagnosticsService {
     return { bundleId: b.id, offset: got.size, size: got.size, complete: true, maxBytes: this.d.settings.maxBundleBytes };
   }
 
-  /** Keeps the newest `keepPerDevice` finished bundles of a device; older rows and files go. */
+  /** Keeps the newest `keepPerDevice` finished (or expired) bundles of a device; older rows and files go. */
   private async prune(deviceId: string): Promise<void> {
-    const drop = bundlesToPrune(this.d.repo.list(deviceId), this.d.settings.keepPerDevice);
+    const now = this.d.now();
+    const listed = this.d.repo.list(deviceId).map((b) => ({ id: b.id, requestedAt: b.requestedAt, status: displayStatus(b, now, this.d.settings.staleAfterMs) }));
+    const drop = bundlesToPrune(listed, this.d.settings.keepPerDevice);
     if (drop.length === 0) return;
     for (const id of drop) {
       await rm(this.finalPath(id), { force: true });

@@ -1,7 +1,7 @@
 // Pure decisions of remote diagnostics on the hub, table by table.
 import { describe, expect, it } from "vitest";
 import { assessUpload, bundlesToPrune, displayStatus, parseBasicAuth, parseContentRange, shouldAutoCollect } from "../../hub/diagnostics/decisions.js";
-import type { BundleStatus } from "../../hub/diagnostics/decisions.js";
+import type { BundleDisplayStatus } from "../../hub/diagnostics/decisions.js";
 import type { DeploymentStateName } from "../../proto/index.js";
 
 const SHA = "a".repeat(64);
@@ -77,12 +77,13 @@ describe("shouldAutoCollect: the hub asks on its own after a failed deployment, 
 });
 
 describe("bundlesToPrune: retention keeps the newest finished bundles", () => {
-  const b = (id: string, status: BundleStatus, requestedAt: number) => ({ id, status, requestedAt });
+  const b = (id: string, status: BundleDisplayStatus, requestedAt: number) => ({ id, status, requestedAt });
   it.each([
     ["fewer than kept", [b("a", "complete", 1)], 2, []],
     ["the oldest finished go", [b("a", "complete", 1), b("b", "failed", 2), b("c", "complete", 3)], 2, ["a"]],
     ["in-progress bundles never go, nor count", [b("a", "complete", 1), b("b", "uploading", 2), b("c", "complete", 3), b("d", "requested", 4)], 1, ["a"]],
     ["order by time, not by listing", [b("c", "complete", 3), b("a", "complete", 1), b("b", "complete", 2)], 1, ["b", "a"]],
+    ["expired requests count as finished", [b("a", "expired", 1), b("b", "complete", 2), b("c", "expired", 3)], 2, ["a"]],
   ] as const)("%s", (_what, bundles, keep, expected) => {
     expect(bundlesToPrune(bundles, keep)).toEqual(expected);
   });
