@@ -71,9 +71,11 @@ export const hubConfigSchema = z
             enabled: z.boolean().default(true),
             /** At most one automatic request per device in this span. */
             minIntervalMs: z.number().int().min(0).default(60 * 60 * 1000),
+            /** At most this many automatic requests per rollout (a wave failing everywhere pulls a few bundles, not all). */
+            maxPerRollout: z.number().int().min(0).default(10),
           })
           .strict()
-          .default({ enabled: true, minIntervalMs: 60 * 60 * 1000 }),
+          .default({ enabled: true, minIntervalMs: 60 * 60 * 1000, maxPerRollout: 10 }),
       })
       .strict()
       .default({
@@ -81,7 +83,7 @@ export const hubConfigSchema = z
         keepPerDevice: 5,
         minFreeBytes: 256 * 1024 * 1024,
         staleAfterMs: 60 * 60 * 1000,
-        autoCollect: { enabled: true, minIntervalMs: 60 * 60 * 1000 },
+        autoCollect: { enabled: true, minIntervalMs: 60 * 60 * 1000, maxPerRollout: 10 },
       }),
     links: z
       .object({

@@ -83,6 +83,8 @@ export interface AutoCollectPolicy {
   enabled: boolean;
   /** At most one automatic request per device in this span. */
   minIntervalMs: number;
+  /** At most this many automatic requests per rollout: a wave failing everywhere does not pull a bundle per device. */
+  maxPerRollout: number;
 }
 
 export type AutoCollectVerdict = { collect: true; why: string } | { collect: false; why: string };
@@ -90,11 +92,12 @@ export type AutoCollectVerdict = { collect: true; why: string } | { collect: fal
 /**
  * Whether a transition a device reported should make the hub ask for its diagnostics on its own: a deployment that
  * failed on the device, or that the device rolled back itself after its health check failed; at most once per device
- * per `minIntervalMs` (a flapping device does not fill the hub's disk, nor its cellular plan).
+ * per `minIntervalMs` (a flapping device does not fill the hub's disk, nor its cellular plan), and at most
+ * `maxPerRollout` per rollout (the first failures tell the story; the rest can be asked for by hand).
  */
 export function shouldAutoCollect(
   t: { state: DeploymentStateName; reason: string | null; rolloutId: string | null; releaseId: string | null },
-  ctx: { policy: AutoCollectPolicy; lastAutoAt: number | null; now: number },
+  ctx: { policy: AutoCollectPolicy; lastAutoAt: number | null; rolloutAutoCount: number; now: number },
 ): AutoCollectVerdict {
   if (!ctx.policy.enabled) return { collect: false, why: "automatic diagnostics are off (diagnostics.autoCollect.enabled)" };
   if (!t.rolloutId) return { collect: false, why: "not part of a rollout" };
@@ -103,6 +106,9 @@ export function shouldAutoCollect(
   if (!failed && !selfRolledBack) return { collect: false, why: `state ${t.state}${t.reason ? ` (${t.reason})` : ""} is not a failure` };
   if (ctx.lastAutoAt !== null && ctx.now - ctx.lastAutoAt < ctx.policy.minIntervalMs) {
     return { collect: false, why: `an automatic bundle was asked ${Math.round((ctx.now - ctx.lastAutoAt) / 1000)} s ago (at most one per ${Math.round(ctx.policy.minIntervalMs / 1000)} s)` };
+  }
+  if (ctx.rolloutAutoCount >= ctx.policy.maxPerRollout) {
+    return { collect: false, why: `rollout ${t.rolloutId} already has ${ctx.rolloutAutoCount} automatic bundles (diagnostics.autoCollect.maxPerRollout)` };
   }
   return { collect: true, why: `${t.state}${t.reason ? ` (${t.reason})` : ""} in rollout ${t.rolloutId}${t.releaseId ? ` of ${t.releaseId}` : ""}` };
 }

@@ -115,6 +115,10 @@ export class DiagnosticsRepo {
       .get(deviceId) as { rolloutId: string; releaseId: string | null } | undefined;
   }
 
+  autoRequestsInRollout(rolloutId: string): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM diagnostic_bundles WHERE rollout_id = ? AND trigger = 'auto'").get(rolloutId) as { n: number }).n;
+  }
+
   lastAutoRequestAt(deviceId: string): number | null {
     const row = this.db.prepare("SELECT max(requested_at) AS at FROM diagnostic_bundles WHERE device_id = ? AND trigger = 'auto'").get(deviceId) as { at: number | null };
     return row.at;

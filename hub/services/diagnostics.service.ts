@@ -275,7 +275,12 @@ export class DiagnosticsService {
   }
 
   private maybeAutoCollect(deviceId: string, t: { state: DeploymentStateName; reason: string | null; rolloutId: string | null; releaseId: string | null }): void {
-    const verdict = shouldAutoCollect(t, { policy: this.d.settings.autoCollect, lastAutoAt: this.d.repo.lastAutoRequestAt(deviceId), now: this.d.now() });
+    const verdict = shouldAutoCollect(t, {
+      policy: this.d.settings.autoCollect,
+      lastAutoAt: this.d.repo.lastAutoRequestAt(deviceId),
+      rolloutAutoCount: t.rolloutId ? this.d.repo.autoRequestsInRollout(t.rolloutId) : 0,
+      now: this.d.now(),
+    });
     if (!verdict.collect) {
       if (t.state === "failed" || t.state === "rolled_back") this.d.logger.debug({ deviceId, why: verdict.why }, "no automatic diagnostics");
       return;

@@ -55,8 +55,8 @@ describe("assessUpload: whether a chunk may be appended", () => {
   });
 });
 
-describe("shouldAutoCollect: the hub asks on its own after a failed deployment, at most once per device per interval", () => {
-  const policy = { enabled: true, minIntervalMs: 3_600_000 };
+describe("shouldAutoCollect: the hub asks on its own after a failed deployment, at most once per device per interval and a few per rollout", () => {
+  const policy = { enabled: true, minIntervalMs: 3_600_000, maxPerRollout: 3 };
   const t = (state: DeploymentStateName, reason: string | null, rolloutId: string | null = "ro-1") => ({ state, reason, rolloutId, releaseId: "rel-2" });
   it.each([
     ["failed (install)", t("failed", "install"), null, policy, true],
@@ -69,8 +69,9 @@ describe("shouldAutoCollect: the hub asks on its own after a failed deployment, 
     ["a second failure within the interval", t("failed", "install"), 1_000_000 - 60_000, policy, false],
     ["a failure after the interval", t("failed", "install"), 1_000_000 - 3_600_000, policy, true],
     ["automatic diagnostics off", t("failed", "install"), null, { ...policy, enabled: false }, false],
+    ["the rollout has had its share", t("failed", "install"), null, { ...policy, maxPerRollout: 2 }, false],
   ] as const)("%s", (_what, transition, lastAutoAt, p, collect) => {
-    const verdict = shouldAutoCollect(transition, { policy: p, lastAutoAt, now: 1_000_000 });
+    const verdict = shouldAutoCollect(transition, { policy: p, lastAutoAt, rolloutAutoCount: 2, now: 1_000_000 });
     expect(verdict.collect).toBe(collect);
     if (verdict.collect) expect(verdict.why).toContain("in rollout ro-1 of rel-2");
   });
