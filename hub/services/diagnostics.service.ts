@@ -3,7 +3,7 @@
 // Content-Range to append), checks size and sha256, keeps the last few bundles per device on disk, follows the
 // device's acks, and asks on its own when a device reports a failed deployment.
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, rmSync } from "node:fs";
 import { mkdir, open, rename, rm, stat, statfs } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -296,7 +296,7 @@ export class DiagnosticsService {
     this.d.repo.setStatus(b.id, "failed", this.d.now(), { reason, detail });
     this.d.metrics.diagnosticsFailed.inc({ reason });
     this.d.logger.warn({ deviceId: b.deviceId, bundleId: b.id, reason, detail }, "diagnostics bundle failed");
-    void rm(this.partPath(b.id), { force: true });
+    rmSync(this.partPath(b.id), { force: true });
   }
 
   // ---------------------------------------------------------------------------------------------------------------
