@@ -39,6 +39,7 @@ import {
   nextHealthCheck,
   shouldReportProgress,
 } from "./decisions.js";
+import { DiagnosticsCollector } from "./diagnostics.js";
 import { artifactPath, checkDiskSpace, downloadComponent, partPath, remainingBytes } from "./download.js";
 import type { ComponentRef } from "./download.js";
 import { commandHealthCheck } from "./health-check.js";
@@ -169,6 +170,8 @@ class DeviceAgent implements Agent {
   private downloadAbort: AbortController | null = null;
   /** Serialises handlers of incoming messages so state changes never interleave. */
   private inbox: Promise<void> = Promise.resolve();
+  /** Diagnostics bundles asked by the hub (COLLECT_DIAGNOSTICS), built and uploaded in the background. */
+  private readonly diagnostics: DiagnosticsCollector;
 
   constructor(
     private readonly config: AgentConfig,
@@ -187,6 +190,24 @@ class DeviceAgent implements Agent {
     this.healthCheck = deps.healthCheck ?? (command === undefined ? null : commandHealthCheck({ command, args, timeoutMs }, config.deviceId));
     const safety = config.safetyCheck;
     this.safetyCheck = allSafetyChecks([deps.safetyCheck, safety.command === undefined ? null : commandSafetyCheck({ ...safety, command: safety.command }, config.deviceId)]);
+    this.diagnostics = new DiagnosticsCollector({
+      config,
+      logger: this.log,
+      now: this.now,
+      agentVersion: this.agentVersion,
+      snapshot: () => this.snapshot(),
+      slots: () => this.module.slots(),
+      runtime: () => ({
+        uptimeS: Math.floor((this.now() - this.startedAt) / 1000),
+        mqttConnected: this.client?.connected ?? false,
+        rejected: { ...this.rejected },
+        kpiProblems: { ...this.kpiProblems },
+        updateModule: this.module.name,
+        node: process.version,
+        platform: `${process.platform}/${process.arch}`,
+      }),
+    });
+    this.events.on("transition", (t: verge.v1.StateTransition) => this.diagnostics.noteTransition(t));
   }
 
   async start(): Promise<void> {
@@ -253,6 +274,7 @@ class DeviceAgent implements Agent {
     this.downloadAbort?.abort();
     this.safetyAbort?.abort();
     if (this.holdTimer) clearTimeout(this.holdTimer);
+    await this.diagnostics.stop();
     await this.kpiCollecting;
     await this.driving?.catch(() => undefined);
     await this.inbox.catch(() => undefined);
@@ -967,6 +989,9 @@ class DeviceAgent implements Agent {
         this.ack(command, pb.AckStatus.ACK_STATUS_DONE, "", "inventory published");
         return;
       case pb.CommandType.COMMAND_TYPE_COLLECT_DIAGNOSTICS:
+        // Acked ACCEPTED now, DONE or FAILED once the bundle is uploaded; the upload does not hold up the inbox.
+        this.diagnostics.handle(command, (status, reason, detail) => this.ack(command, status, reason, detail));
+        return;
       case pb.CommandType.COMMAND_TYPE_CANCEL:
       case pb.CommandType.COMMAND_TYPE_UNSPECIFIED:
         this.ack(command, pb.AckStatus.ACK_STATUS_REJECTED, "unsupported", `command type ${command.type} is not supported by this agent`);

@@ -62,6 +62,30 @@ export const safetyCheckConfigSchema = z
   .refine((c) => c.command !== undefined || c.args.length === 0, { message: "args given without a command", path: ["args"] });
 export type SafetyCheckConfig = z.infer<typeof safetyCheckConfigSchema>;
 
+/**
+ * Remote diagnostics (device-agent/diagnostics.ts): the agent's own log on disk and the bundles it uploads when the hub
+ * asks (COLLECT_DIAGNOSTICS).
+ */
+export const diagnosticsConfigSchema = z
+  .object({
+    /** verge-agent writes its log to <dataDir>/logs/agent.log too, rotated at this size ... */
+    logMaxBytes: z.number().int().min(4096).default(1024 * 1024),
+    /** ... keeping this many files in all (agent.log, agent.log.1, ...): at most logMaxBytes * logFiles on disk. */
+    logFiles: z.number().int().min(1).max(10).default(3),
+    /** Other files put into bundles (e.g. the application's log), each cut to its newest bytes when the cap asks. */
+    include: z.array(z.string().min(1)).default([]),
+    /** Cap of one bundle (gzip'd tar, built in memory); logs are cut, oldest bytes first, to fit. The hub may ask less. */
+    maxBundleBytes: z.number().int().min(64 * 1024).default(4 * 1024 * 1024),
+    /** Upload retries: capped exponential backoff with jitter between these bounds ... */
+    retryMinMs: z.number().int().positive().default(1000),
+    retryMaxMs: z.number().int().positive().default(60_000),
+    /** ... giving up after this many passes in a row that stored no byte (0 = only stop() ends it). */
+    maxAttempts: z.number().int().min(0).default(20),
+  })
+  .strict()
+  .refine((d) => d.retryMaxMs >= d.retryMinMs, { message: "retryMaxMs must be >= retryMinMs", path: ["retryMaxMs"] });
+export type DiagnosticsConfig = z.infer<typeof diagnosticsConfigSchema>;
+
 const base64Key = z
   .string()
   .refine((s) => Buffer.from(s, "base64").length === 32, { message: "must be base64 of a raw 32-byte Ed25519 public key" });
@@ -129,6 +153,15 @@ export const agentConfigSchema = z
       .default({ maxBytes: 2 * 1024 * 1024, fsync: true }),
     healthCheck: healthCheckConfigSchema.default({ args: [], timeoutMs: 30_000, intervalS: 5, spanS: 60 }),
     safetyCheck: safetyCheckConfigSchema.default({ args: [], timeoutMs: 30_000, intervalS: 30 }),
+    diagnostics: diagnosticsConfigSchema.default({
+      logMaxBytes: 1024 * 1024,
+      logFiles: 3,
+      include: [],
+      maxBundleBytes: 4 * 1024 * 1024,
+      retryMinMs: 1000,
+      retryMaxMs: 60_000,
+      maxAttempts: 20,
+    }),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .strict();

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // verge-agent: the device agent's command line. `verge-agent --config FILE` runs the agent until SIGINT/SIGTERM.
 import { Command } from "commander";
-import { pino } from "pino";
 import { startAgent } from "./agent.js";
 import type { Agent } from "./agent.js";
 import { loadAgentConfig } from "./config.js";
+import { createAgentLogger } from "./log-file.js";
 
 /** Exit codes: 0 clean stop, 1 unexpected failure, 2 bad configuration. */
 export const EXIT_BAD_CONFIG = 2;
@@ -17,7 +17,8 @@ async function run(opts: { config: string }): Promise<void> {
     process.exit(EXIT_BAD_CONFIG);
   }
   const config = loaded.config;
-  const logger = pino({ name: "verge-agent", level: config.logLevel });
+  // JSON lines to stdout and to <dataDir>/logs/agent.log (rotated, bounded), which diagnostics bundles carry.
+  const { logger, close } = createAgentLogger(config);
   const agent: Agent = await startAgent(config, { logger });
   let stopping = false;
   const shutdown = (signal: string): void => {
@@ -25,7 +26,10 @@ async function run(opts: { config: string }): Promise<void> {
     stopping = true;
     logger.info({ signal }, "stopping");
     agent.stop().then(
-      () => process.exit(0),
+      () => {
+        close();
+        process.exit(0);
+      },
       (err: unknown) => {
         logger.error({ err }, "stop failed");
         process.exit(1);

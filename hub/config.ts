@@ -55,6 +55,36 @@ export const hubConfigSchema = z
       })
       .strict()
       .default({ desiredStateTtlMs: 7 * 24 * 3600 * 1000, manifestTtlMs: 0, evaluateCron: "*/10 * * * * *", rollbackTimeoutMs: 10 * 60 * 1000, commandTtlMs: 60 * 60 * 1000 }),
+    diagnostics: z
+      .object({
+        /** Largest bundle a device may upload (what it declares in Content-Range); agents cut their logs to fit. */
+        maxBundleBytes: z.number().int().positive().default(16 * 1024 * 1024),
+        /** Finished bundles (complete or failed) kept per device; older ones and their files are deleted. */
+        keepPerDevice: z.number().int().min(1).default(5),
+        /** Free space the hub keeps in its data dir: an upload that would eat into it is refused (507). */
+        minFreeBytes: z.number().int().min(0).default(256 * 1024 * 1024),
+        /** A bundle on its way with no sign of life (ack, bytes) for this long reads `expired`. */
+        staleAfterMs: durationMs.default(60 * 60 * 1000),
+        /** Ask a device for its diagnostics when it reports a failed deployment or rolls back after a failed health check. */
+        autoCollect: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** At most one automatic request per device in this span. */
+            minIntervalMs: z.number().int().min(0).default(60 * 60 * 1000),
+            /** At most this many automatic requests per rollout (a wave failing everywhere pulls a few bundles, not all). */
+            maxPerRollout: z.number().int().min(0).default(10),
+          })
+          .strict()
+          .default({ enabled: true, minIntervalMs: 60 * 60 * 1000, maxPerRollout: 10 }),
+      })
+      .strict()
+      .default({
+        maxBundleBytes: 16 * 1024 * 1024,
+        keepPerDevice: 5,
+        minFreeBytes: 256 * 1024 * 1024,
+        staleAfterMs: 60 * 60 * 1000,
+        autoCollect: { enabled: true, minIntervalMs: 60 * 60 * 1000, maxPerRollout: 10 },
+      }),
     links: z
       .object({
         /** Grafana base URL used in pause-event links (the shipped dashboard has uid verge-rollouts). */

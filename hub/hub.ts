@@ -38,6 +38,8 @@ import { ReleasesService } from "./services/releases.service.js";
 import { RolloutsService } from "./services/rollouts.service.js";
 import { ScadaService } from "./services/scada.service.js";
 import { BrokerSessions } from "./mqtt/broker-sessions.js";
+import { DiagnosticsRepo } from "./repos/diagnostics.repo.js";
+import { DiagnosticsService } from "./services/diagnostics.service.js";
 
 export interface Hub {
   readonly config: HubConfig;
@@ -51,7 +53,14 @@ export interface Hub {
   readonly dbFile: string;
   /** Set on the first start only: the admin token created for bootstrapping (also written to its file). */
   readonly bootstrapToken: { token: string; file: string } | undefined;
-  readonly services: { registry: RegistryService; releases: ReleasesService; rollouts: RolloutsService; cohorts: CohortsService; incidents: IncidentsService };
+  readonly services: {
+    registry: RegistryService;
+    releases: ReleasesService;
+    rollouts: RolloutsService;
+    cohorts: CohortsService;
+    incidents: IncidentsService;
+    diagnostics: DiagnosticsService;
+  };
   readonly repos: {
     devices: DevicesRepo;
     releases: ReleasesRepo;
@@ -62,6 +71,7 @@ export interface Hub {
     kpi: KpiRepo;
     cohorts: CohortsRepo;
     incidents: IncidentsRepo;
+    diagnostics: DiagnosticsRepo;
   };
   stop(): Promise<void>;
 }
@@ -102,6 +112,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       kpi: new KpiRepo(db),
       cohorts: new CohortsRepo(db),
       incidents: new IncidentsRepo(db),
+      diagnostics: new DiagnosticsRepo(db),
     };
     const auditor = new Auditor(repos.audit, logger.child({ module: "audit" }), now);
     const metrics = new HubMetrics();
@@ -135,13 +146,16 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
 
     const store = new ArtifactStore(join(config.dataDir, "artifacts"));
     const addresses: HubAddresses = { mqttUrl: config.mqtt.publicUrl ?? broker.url, httpUrl: "" };
-    const rolloutsRef: { service?: RolloutsService } = {};
+    const rolloutsRef: { service?: RolloutsService; diagnostics?: DiagnosticsService } = {};
     const ingest = new TelemetryIngest(repos.devices, repos.telemetry, repos.rollouts, metrics, logger.child({ module: "ingest" }));
     const mqttClient = new HubMqttClient(
       { url: broker.url, password: hubSecret, logger: logger.child({ module: "hub-mqtt" }) },
       db,
       ingest,
-      (outcomes) => rolloutsRef.service?.onTelemetry(outcomes),
+      (outcomes) => {
+        rolloutsRef.service?.onTelemetry(outcomes);
+        rolloutsRef.diagnostics?.onTelemetry(outcomes);
+      },
       now,
     );
     const registry = new RegistryService(repos.devices, keys, () => addresses, auditor, now);
@@ -170,6 +184,28 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       now,
     });
     rolloutsRef.service = rollouts;
+    const diagnostics = new DiagnosticsService({
+      repo: repos.diagnostics,
+      devices: repos.devices,
+      keys,
+      publisher: mqttClient,
+      auditor,
+      metrics,
+      logger: logger.child({ module: "diagnostics" }),
+      settings: {
+        dir: join(config.dataDir, "diagnostics"),
+        maxBundleBytes: config.diagnostics.maxBundleBytes,
+        keepPerDevice: config.diagnostics.keepPerDevice,
+        minFreeBytes: config.diagnostics.minFreeBytes,
+        staleAfterMs: config.diagnostics.staleAfterMs,
+        autoCollect: config.diagnostics.autoCollect,
+        commandTtlMs: config.rollout.commandTtlMs,
+        httpUrl: () => addresses.httpUrl,
+      },
+      now,
+      onAutoRequested: (rolloutId, deviceId, bundle) => rollouts.diagnosticsRequested(rolloutId, deviceId, bundle),
+    });
+    rolloutsRef.diagnostics = diagnostics;
     const cohorts = new CohortsService(db, repos.cohorts, repos.devices, repos.releases, auditor, now);
     const sessions = new BrokerSessions(broker.aedes);
     sessions.start();
@@ -203,6 +239,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       incidents,
       scada,
       kpi: repos.kpi,
+      diagnostics,
       maxArtifactBytes: config.http.maxArtifactBytes,
       health: () => ({ mqttConnected: mqttClient.raw.connected }),
       now,
@@ -238,7 +275,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       addresses,
       dbFile,
       bootstrapToken,
-      services: { registry, releases, rollouts, cohorts, incidents },
+      services: { registry, releases, rollouts, cohorts, incidents, diagnostics },
       repos,
       stop: stopAll,
     };

@@ -84,6 +84,35 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  readonly diagnosticsRequested = new Counter({
+    name: "verge_diagnostics_bundles_requested_total",
+    help: "Diagnostic bundles asked of devices, by trigger (operator, auto: after a failed deployment)",
+    labelNames: ["trigger"] as const,
+    registers: [this.registry],
+  });
+  readonly diagnosticsCompleted = new Counter({
+    name: "verge_diagnostics_bundles_completed_total",
+    help: "Diagnostic bundles stored complete, their size and sha256 checked",
+    registers: [this.registry],
+  });
+  readonly diagnosticsFailed = new Counter({
+    name: "verge_diagnostics_bundles_failed_total",
+    help: "Diagnostic bundles that ended failed, by reason (the device's, or the hub's: checksum, too_large, hub_disk_full)",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly diagnosticsUploadBytes = new Counter({
+    name: "verge_diagnostics_upload_bytes_total",
+    help: "Diagnostic bundle bytes received from devices and stored",
+    registers: [this.registry],
+  });
+  readonly diagnosticsUploadDenied = new Counter({
+    name: "verge_diagnostics_upload_denied_total",
+    help: "Diagnostic upload requests refused, by reason (unauthenticated, bad_credentials, other_device, unknown_bundle)",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+
   private readonly ruleEvaluations = new Counter({
     name: "verge_rule_evaluations_total",
     help: "Pause-rule evaluations, by rollout, stage, rule and whether the rule was firing",

@@ -5,10 +5,11 @@ import type { PrincipalRecord } from "../repos/devices.repo.js";
 import type { TransitionRecord } from "../repos/telemetry.repo.js";
 import type { ApiToken } from "../repos/tokens.repo.js";
 import type { DevicePage, DevicesService, DeviceView, ImportResult } from "../services/devices.service.js";
+import type { BundleView } from "../services/diagnostics.service.js";
 import type { RolloutEventJson, RolloutStatusView } from "../services/rollouts.service.js";
 import type { ScadaCredential } from "../services/scada.service.js";
 
-export type { AuditRecord, ApiToken, DevicePage, DeviceView, ImportResult, TransitionRecord };
+export type { AuditRecord, ApiToken, BundleView, DevicePage, DeviceView, ImportResult, TransitionRecord };
 
 /** One rollout event, the same JSON everywhere (API, MQTT events topic): eventJson() in the rollouts service. */
 export type EventView = RolloutEventJson;

@@ -67,6 +67,28 @@ export class ApiClient {
     return this.send<T>("PUT", path, headers, blob);
   }
 
+  /** GET of a file (not JSON): the response to stream, or the API's error as a CliError. */
+  async download(path: string): Promise<Response> {
+    if (!this.options.token) throw new CliError("no API token: pass --token, set VERGE_TOKEN, or put token: in the config file (see verge --help)", EXIT.auth);
+    let res: Response;
+    try {
+      res = await fetch(this.url(path), { headers: { authorization: `Bearer ${this.options.token}` } });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new CliError(`cannot reach the hub at ${this.options.hubUrl}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, EXIT.unreachable);
+    }
+    if (res.ok) return res;
+    const text = await res.text();
+    let error: { code?: string; message?: string } | undefined;
+    try {
+      error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
+    } catch {
+      /* not JSON */
+    }
+    const message = `${error?.message ?? `HTTP ${res.status}`}${error?.code ? ` [${error.code}]` : ""}`;
+    throw new CliError(message, res.status === 401 || res.status === 403 ? EXIT.auth : res.status === 404 ? EXIT.notFound : EXIT.failed);
+  }
+
   private async send<T>(method: string, path: string, headers: Record<string, string>, body: RequestInit["body"]): Promise<T> {
     if (!this.options.token) throw new CliError("no API token: pass --token, set VERGE_TOKEN, or put token: in the config file (see verge --help)", EXIT.auth);
     let res: Response;

@@ -21,7 +21,9 @@ import type { KpiRepo } from "../repos/kpi.repo.js";
 import type { RolloutStatus } from "../rollout/engine.js";
 import type { DeploymentStateName } from "../../proto/index.js";
 import { DEPLOYMENT_STATES } from "../../proto/index.js";
+import type { DiagnosticsService } from "../services/diagnostics.service.js";
 import { registerArtifactRoutes } from "./artifacts.js";
+import { registerDiagnosticsUploadRoutes } from "./diagnostics-upload.js";
 import { registerDeviceRoutes } from "./routes/devices.js";
 import { registerScadaRoutes } from "./routes/scada.js";
 import type { ScadaService } from "../services/scada.service.js";
@@ -45,6 +47,7 @@ export interface HttpDeps {
   incidents: IncidentsService;
   scada: ScadaService;
   kpi: KpiRepo;
+  diagnostics: DiagnosticsService;
   maxArtifactBytes: number;
   health: () => { mqttConnected: boolean };
   now: () => number;
@@ -90,6 +93,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     return deps.metrics.registry.metrics();
   });
   registerArtifactRoutes(app, deps.store, deps.metrics);
+  registerDiagnosticsUploadRoutes(app, deps.diagnostics);
 
   void app.register(
     async (api) => {
@@ -131,7 +135,15 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
         });
         return { rollouts, page, pageSize, totalCount, totalPages: Math.max(1, Math.ceil(totalCount / pageSize)) };
       });
-      api.get<{ Params: { id: string } }>("/rollouts/:id", { config: { role: "viewer" } }, async (request) => deps.rollouts.status(request.params.id));
+      // A rollout's device view links each device's diagnostics bundle asked during the rollout (e.g. after its failure).
+      const withDiagnostics = <T extends { deviceId: string }>(rolloutId: string, devices: T[]) => {
+        const links = deps.diagnostics.linksForRollout(rolloutId);
+        return devices.map((x) => ({ ...x, diagnostics: links.get(x.deviceId) ?? null }));
+      };
+      api.get<{ Params: { id: string } }>("/rollouts/:id", { config: { role: "viewer" } }, async (request) => {
+        const view = deps.rollouts.status(request.params.id);
+        return { ...view, devices: withDiagnostics(request.params.id, view.devices) };
+      });
       api.get<{ Params: { id: string }; Querystring: { stage?: string; state?: string; page?: string; pageSize?: string } }>(
         "/rollouts/:id/devices",
         { config: { role: "viewer" } },
@@ -143,7 +155,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
           const { page, pageSize } = paging(q);
           const filter = { ...(q.stage ? { stage: q.stage } : {}), ...(states.length ? { states: states as DeploymentStateName[] } : {}) };
           const { devices, totalCount } = deps.rollouts.devicesPage(request.params.id, filter, pageSize, (page - 1) * pageSize);
-          return { devices, page, pageSize, totalCount, totalPages: Math.max(1, Math.ceil(totalCount / pageSize)) };
+          return { devices: withDiagnostics(request.params.id, devices), page, pageSize, totalCount, totalPages: Math.max(1, Math.ceil(totalCount / pageSize)) };
         },
       );
       api.get<{ Params: { id: string }; Querystring: { after?: string } }>("/rollouts/:id/events", { config: { role: "viewer" } }, async (request) => ({

@@ -131,6 +131,14 @@ export class DevicesRepo {
     return row && toPrincipal(row);
   }
 
+  /** The stored secret hash of an enabled principal (HTTP Basic for device uploads); undefined if absent or disabled. */
+  enabledSecretHash(username: string): { role: PrincipalRole; secretHash: string } | undefined {
+    const row = this.db.prepare("SELECT role, secret_hash FROM mqtt_principals WHERE username = ? AND disabled_at IS NULL").get(username) as
+      | { role: PrincipalRole; secret_hash: string }
+      | undefined;
+    return row && { role: row.role, secretHash: row.secret_hash };
+  }
+
   principals(role: PrincipalRole): PrincipalRecord[] {
     const rows = this.db.prepare("SELECT username, role, created_at, disabled_at FROM mqtt_principals WHERE role = ? ORDER BY username").all(role) as PrincipalRow[];
     return rows.map(toPrincipal);

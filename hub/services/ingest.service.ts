@@ -10,7 +10,19 @@ import type { TelemetryRepo } from "../repos/telemetry.repo.js";
 import type { HubMetrics } from "../metrics.js";
 
 export type IngestOutcome =
-  | { result: "stored"; deviceId: string; kind: string; rolloutId?: string; state?: DeploymentStateName; currentReleaseId?: string }
+  | {
+      result: "stored";
+      deviceId: string;
+      kind: string;
+      rolloutId?: string;
+      state?: DeploymentStateName;
+      /** State transitions: the release and the device's reason (e.g. health_check), for automatic diagnostics. */
+      releaseId?: string;
+      reason?: string;
+      currentReleaseId?: string;
+      /** Command acks: which command, and how the device answered (AckStatus name, e.g. ACK_STATUS_FAILED). */
+      ack?: { commandId: string; status: string; reason: string; detail: string };
+    }
   | { result: "duplicate"; deviceId: string; kind: string }
   | { result: "status"; deviceId: string; online: boolean }
   | { result: "rejected"; deviceId: string | null; reason: string; detail: string };
@@ -106,7 +118,7 @@ export class TelemetryIngest {
         if ((state === "activated" || state === "rolled_back") && record.releaseId) this.devices.setCurrentRelease(deviceId, record.releaseId);
         if (record.rolloutId) {
           this.rollouts.applyTransition({ ...record, rolloutId: record.rolloutId, now: receivedAt });
-          return { result: "stored", deviceId, kind: up.kind, rolloutId: record.rolloutId, state };
+          return { result: "stored", deviceId, kind: up.kind, rolloutId: record.rolloutId, state, releaseId: m.releaseId, reason: m.reason };
         }
         return { result: "stored", deviceId, kind: up.kind };
       }
@@ -184,6 +196,7 @@ export class TelemetryIngest {
       }
       case "ack": {
         const m = up.message;
+        const status = pb.AckStatus[m.status] ?? String(m.status);
         const stored = this.telemetry.insertAck({
           deviceId,
           seq: m.seq,
@@ -191,11 +204,11 @@ export class TelemetryIngest {
           receivedAt,
           commandId: m.commandId,
           commandSeq: m.commandSeq,
-          status: pb.AckStatus[m.status] ?? String(m.status),
+          status,
           reason: m.reason || null,
           detail: m.detail || null,
         });
-        return stored ? { result: "stored", deviceId, kind: up.kind } : dup;
+        return stored ? { result: "stored", deviceId, kind: up.kind, ack: { commandId: m.commandId, status, reason: m.reason, detail: m.detail } } : dup;
       }
     }
   }

@@ -672,6 +672,27 @@ export class RolloutsService {
     return [{ title: "Grafana: verge rollout dashboard", url: `${base}/d/verge-rollouts/verge-rollouts?${q.toString()}` }];
   }
 
+  /**
+   * The hub asked a device for its diagnostics because of its failure in this rollout: an event (also on the SCADA
+   * events topic) linking the bundle to the failure it documents.
+   */
+  diagnosticsRequested(rolloutId: string, deviceId: string, bundle: { bundleId: string; url: string; why: string }): Promise<void> {
+    return this.serial(async () => {
+      if (!this.d.rollouts.get(rolloutId)) return;
+      this.event({
+        rolloutId,
+        at: this.d.now(),
+        type: "diagnostics_requested",
+        stage: this.d.rollouts.device(rolloutId, deviceId)?.stage ?? null,
+        actor: "hub",
+        explanation: `Device ${deviceId} reported ${bundle.why}; the hub asked it for a diagnostics bundle (${bundle.bundleId}) of its logs and state. Once uploaded: \`verge device diag get ${deviceId} ${bundle.bundleId}\`.`,
+        links: [{ title: `diagnostics bundle ${bundle.bundleId} of ${deviceId}`, url: bundle.url }, this.diagnosticsLink(deviceId, bundle.why)],
+        details: { deviceId, bundleId: bundle.bundleId },
+      });
+      await this.publishAll([]);
+    });
+  }
+
   private diagnosticsLink(deviceId: string, why: string): { title: string; url: string } {
     return { title: `diagnostics of ${deviceId}: ${why}`, url: `${this.d.settings.httpUrl()}/api/devices/${encodeURIComponent(deviceId)}/diagnostics` };
   }

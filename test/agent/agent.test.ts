@@ -413,8 +413,11 @@ describe("agent: rollback command", () => {
     expect(currentApp().equals(v2.bytes)).toBe(true);
     expect(agent.snapshot().installed).toMatchObject({ currentReleaseId: "rel-2", previousReleaseId: "rel-3", highestCounter: 3 });
 
-    await hub.sendCommand({ deviceId: DEVICE, seq: 4, expiresAt: Date.now() + 60_000, commandId: "cmd-2", type: pb.CommandType.COMMAND_TYPE_COLLECT_DIAGNOSTICS });
+    await hub.sendCommand({ deviceId: DEVICE, seq: 4, expiresAt: Date.now() + 60_000, commandId: "cmd-2", type: pb.CommandType.COMMAND_TYPE_CANCEL });
     await waitFor("unsupported ack", () => hub.acks.find((a) => a.commandId === "cmd-2" && a.reason === "unsupported"));
+    // diagnostics are supported (test/e2e/diagnostics.test.ts); a request that names no bundle is refused with why
+    await hub.sendCommand({ deviceId: DEVICE, seq: 5, expiresAt: Date.now() + 60_000, commandId: "cmd-3", type: pb.CommandType.COMMAND_TYPE_COLLECT_DIAGNOSTICS });
+    await waitFor("bad_args ack", () => hub.acks.find((a) => a.commandId === "cmd-3" && a.status === pb.AckStatus.ACK_STATUS_REJECTED && a.reason === "bad_args"));
   });
 });
 

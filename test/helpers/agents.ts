@@ -5,6 +5,7 @@ import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { parseAgentConfig } from "../../device-agent/config.js";
 import type { AgentConfig } from "../../device-agent/config.js";
 import { startAgent } from "../../device-agent/agent.js";
+import { createAgentLogger } from "../../device-agent/log-file.js";
 import type { Agent } from "../../device-agent/agent.js";
 import type { HealthCheck } from "../../device-agent/health-check.js";
 import type { KpiSource } from "../../device-agent/kpi.js";
@@ -69,6 +70,11 @@ export interface StartTestAgentOptions extends TestAgentConfigOverrides {
    * `{ intervalS: 0.05, spanS: 0.5 }`) for a short retry span; the default span is 60 s.
    */
   healthCheck?: HealthCheck;
+  /**
+   * Log as verge-agent does (JSON lines to <dataDir>/logs/agent.log, rotated; not to stdout) at `logLevel` (default
+   * info), instead of the silent test logger: what a diagnostics bundle carries.
+   */
+  logToDisk?: { logLevel?: AgentConfig["logLevel"] };
 }
 
 export async function startTestAgent(h: TestHub, root: string, id: string, opts: StartTestAgentOptions = {}): Promise<TestAgent> {
@@ -79,8 +85,11 @@ export async function startTestAgent(h: TestHub, root: string, id: string, opts:
   if (!parsed.ok) throw new Error(`agent config for ${id}: ${JSON.stringify(parsed.problems)}`);
   const config = parsed.config;
   const transitions: verge.v1.StateTransition[] = [];
+  const logger = opts.logToDisk
+    ? createAgentLogger({ ...config, logLevel: opts.logToDisk.logLevel ?? "info" }, { stdout: false, name: `agent-${id}` }).logger
+    : testLogger(`agent-${id}`);
   const launch = async () => {
-    const agent = await startAgent(config, { logger: testLogger(`agent-${id}`), kpiSource: opts.kpiSource, healthCheck: opts.healthCheck });
+    const agent = await startAgent(config, { logger, kpiSource: opts.kpiSource, healthCheck: opts.healthCheck });
     agent.events.on("transition", (t: verge.v1.StateTransition) => transitions.push(t));
     return agent;
   };

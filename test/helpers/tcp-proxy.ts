@@ -8,6 +8,8 @@ export interface TcpProxy {
   readonly url: (scheme: string) => string;
   /** Bytes sent from upstream to clients (e.g. artifact bytes served through the proxy). */
   readonly bytesDown: () => number;
+  /** Bytes sent from clients to upstream (e.g. an upload through the proxy). */
+  readonly bytesUp: () => number;
   readonly connections: () => number;
   /** New and held connections wait until open() is called. */
   hold(): void;
@@ -17,10 +19,11 @@ export interface TcpProxy {
   /** Destroys every open connection (both sides). */
   cutAll(): void;
   /**
-   * Cuts each connection (both sides) once it has carried this many upstream->client bytes; the bytes past the limit
-   * are never forwarded (nor counted in bytesDown). 0 = off.
+   * Cuts each connection (both sides) once it has carried this many upstream->client bytes (direction "down", the
+   * default) or client->upstream bytes ("up": uploads); the bytes past the limit are never forwarded (nor counted in
+   * bytesDown/bytesUp). 0 = off.
    */
-  cutEvery(bytes: number): void;
+  cutEvery(bytes: number, direction?: "down" | "up"): void;
   /** Connections cut by cutEvery. */
   readonly cuts: () => number;
   /** Points the proxy at another upstream port (a restarted server). */
@@ -33,11 +36,40 @@ export async function startTcpProxy(upstreamPort: number, upstreamHost = "127.0.
   let held = false;
   let rate = 0;
   let down = 0;
+  let up = 0;
+  let cutUp = 0;
   let count = 0;
   let cutLimit = 0;
   let cutCount = 0;
   const waiting: Array<() => void> = [];
   const pairs = new Set<[Socket, Socket | undefined]>();
+
+  /** client -> upstream: counted, and cut at the "up" limit. */
+  const pipeUp = (from: Socket, to: Socket) => {
+    let carried = 0;
+    from.on("data", (chunk: Buffer) => {
+      if (cutUp > 0 && carried + chunk.length >= cutUp) {
+        const slice = chunk.subarray(0, Math.max(0, cutUp - carried));
+        carried += slice.length;
+        up += slice.length;
+        from.pause();
+        from.removeAllListeners("data");
+        cutCount++;
+        to.write(slice, () => {
+          to.destroy();
+          from.destroy();
+        });
+        return;
+      }
+      carried += chunk.length;
+      up += chunk.length;
+      if (!to.write(chunk)) {
+        from.pause();
+        to.once("drain", () => from.resume());
+      }
+    });
+    from.on("end", () => to.end());
+  };
 
   const pipeThrottled = (from: Socket, to: Socket) => {
     let carried = 0;
@@ -84,7 +116,7 @@ export async function startTcpProxy(upstreamPort: number, upstreamHost = "127.0.
       pair[1] = upstream;
       upstream.on("error", () => client.destroy());
       upstream.on("close", () => client.destroy());
-      client.pipe(upstream);
+      pipeUp(client, upstream);
       pipeThrottled(upstream, client);
     };
     if (held) {
@@ -105,6 +137,7 @@ export async function startTcpProxy(upstreamPort: number, upstreamHost = "127.0.
     port,
     url: (scheme) => `${scheme}://127.0.0.1:${port}`,
     bytesDown: () => down,
+    bytesUp: () => up,
     connections: () => count,
     hold: () => {
       held = true;
@@ -122,8 +155,9 @@ export async function startTcpProxy(upstreamPort: number, upstreamHost = "127.0.
         u?.destroy();
       }
     },
-    cutEvery: (bytes) => {
-      cutLimit = bytes;
+    cutEvery: (bytes, direction = "down") => {
+      if (direction === "up") cutUp = bytes;
+      else cutLimit = bytes;
     },
     cuts: () => cutCount,
     retarget: (p) => {

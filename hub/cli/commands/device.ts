@@ -1,4 +1,5 @@
-// verge device: enroll one device or a fleet from a file, list devices with versions, state and KPIs, show one.
+// verge device: enroll one device or a fleet from a file, list devices with versions, state and KPIs, show one;
+// remote diagnostics (diag.ts).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { Option } from "commander";
@@ -8,6 +9,7 @@ import { CliError, EXIT } from "../client.js";
 import { wholeNumber } from "../context.js";
 import type { Cli } from "../context.js";
 import { ago, millis, percent, table, timestamp } from "../format.js";
+import { registerDiagCommands } from "./diag.js";
 
 export function registerDeviceCommands(cli: Cli): void {
   const device = cli.program
@@ -21,7 +23,8 @@ Examples:
   verge device import fleet.csv --out-dir ./agent-configs      # header: id,variant,site,region,corridor
   verge device list --region north --online
   verge device list --corridor A1 -o json | jq '.devices[] | {id, kpi}'
-  verge device show sc-0001`,
+  verge device show sc-0001
+  verge device diag collect sc-0001 --wait             # a bundle of the device's logs and state`,
     );
 
   device
@@ -140,6 +143,8 @@ Examples:
       const res = await cli.client().request<DeviceDetail>("GET", `/api/devices/${encodeURIComponent(id)}`);
       cli.print(res, () => describeDevice(res));
     });
+
+  registerDiagCommands(device, cli);
 }
 
 function devicesTable(devices: DeviceView[]): string {

@@ -1,5 +1,6 @@
 // /api/devices: enroll one device or import many (admin); list with filters and pages, show, transitions and
-// diagnostics (viewer). Views come from DevicesService; enrollment from RegistryService.
+// diagnostics (viewer); diagnostic bundles: collect (operator), list and download (viewer). Views come from DevicesService; enrollment from RegistryService.
+import { createReadStream } from "node:fs";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { availability, droppedRatio, histogramQuantile } from "../../rollout/kpi.js";
 import { DevicesService } from "../../services/devices.service.js";
@@ -38,6 +39,26 @@ export function registerDeviceRoutes(api: FastifyInstance, deps: HttpDeps, actor
         : null,
       transitions: deps.telemetry.transitions(device.id).slice(-50),
       rejections: deps.telemetry.rejections(1000).filter((r) => r.deviceId === device.id).slice(0, 20),
+      // Bundles of logs and state uploaded by the device (newest first), each with its download URL.
+      bundles: deps.diagnostics.list(device.id),
     };
+  });
+
+  // Remote diagnostics: ask the device for a bundle (operator), list them, download one (viewer).
+  api.post<{ Params: { id: string } }>("/devices/:id/diagnostics/bundles", { config: { role: "operator" } }, async (request, reply) =>
+    reply.code(201).send({ bundle: await deps.diagnostics.collect(request.params.id, request.body, actor(request)) }),
+  );
+  api.get<{ Params: { id: string } }>("/devices/:id/diagnostics/bundles", { config: { role: "viewer" } }, async (request) => ({
+    bundles: deps.diagnostics.list(request.params.id),
+  }));
+  api.get<{ Params: { id: string; bundleId: string } }>("/devices/:id/diagnostics/bundles/:bundleId", { config: { role: "viewer" } }, async (request, reply) => {
+    const { bundle, file } = deps.diagnostics.open(request.params.id, request.params.bundleId, actor(request));
+    reply
+      .header("content-type", "application/gzip")
+      .header("content-length", bundle.size ?? 0)
+      .header("content-disposition", `attachment; filename="${bundle.deviceId}-${bundle.bundleId}.tar.gz"`)
+      .header("x-verge-bundle-id", bundle.bundleId)
+      .header("x-verge-sha256", bundle.sha256 ?? "");
+    return reply.send(createReadStream(file));
   });
 }
