@@ -178,8 +178,13 @@ describe("an outage longer than the outbox holds", () => {
 
     proxy.open();
     await waitFor("outbox drained", () => agent.agent.outboxStats().depth <= 2, 30_000);
+    // a heartbeat made after the link came back tells the hub what the outage cost
+    await waitFor("the hub has the device's outbox counts", () => {
+      const seen = h.hub.repos.devices.get("sc-budget")?.outbox;
+      const now = agent.agent.outboxStats();
+      return seen !== null && seen !== undefined && seen.merged === now.merged && seen.dropped.heartbeat === now.dropped.heartbeat;
+    });
     await agent.agent.stop(); // no more windows: compare what was counted with what was stored
-    await waitFor("the last heartbeat stored", () => h.hub.repos.devices.get("sc-budget")?.outbox?.dropped.heartbeat !== undefined);
 
     const sum = (xs: Array<{ secondsUp: number | bigint; secondsDown: number | bigint }>, k: "secondsUp" | "secondsDown") => xs.reduce((t, x) => t + Number(x[k]), 0);
     const onRel = reports.filter((r) => r.releaseId === "rel-1");
