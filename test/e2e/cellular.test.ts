@@ -1,5 +1,6 @@
 // Life on a cellular link, end to end: a real hub serving the artifact, a real agent downloading it through a TCP
-// proxy that cuts the connection every 256 KB. The download resumes from its last byte each time.
+// proxy that cuts the connection every 256 KB. The download resumes from its last byte each time, and the hub counts as
+// served only what its sockets handed to the kernel, so the cuts cost it little more than the artifact.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -23,7 +24,7 @@ async function servedBytes(metricsUrl: string): Promise<number> {
 }
 
 describe("downloads over a link that keeps dropping", () => {
-  it("the proxy cuts the download every 256 KB of an 8 MB artifact: the device ends activated, at most 1.05x the artifact crosses the link", async () => {
+  it("the proxy cuts the download every 256 KB of an 8 MB artifact: the device ends activated, the hub served at most 1.05x the artifact", async () => {
     const t = tempDir("verge-cellular-");
     cleanups.push(t.cleanup);
     const h = await startTestHub(join(t.dir, "hub"), { rollout: { evaluateCron: "* * * * * *" } });
@@ -48,10 +49,12 @@ describe("downloads over a link that keeps dropping", () => {
     await waitForStatus(h, "ro-cell", "device activated", (s) => s.devices[0]?.state === "activated", 60_000);
     expect(readFileSync(join(agent.dataDir, "current", "app")).equals(bytes)).toBe(true);
     expect(proxy.cuts()).toBeGreaterThanOrEqual(31);
-    // what crossed the link to the device; the hub's own counter also includes what was in flight when a cut came
-    // (socket buffers on localhost are large), so it is only checked to cover the artifact
+    // the hub's own count of what it served: what left it towards the device, not what it read from disk
+    const served = (await servedBytes(metricsUrl)) - before;
+    expect(served).toBeGreaterThanOrEqual(size);
+    expect(served).toBeLessThanOrEqual(size * 1.05);
+    // and what crossed the link to the device
     expect(proxy.bytesDown()).toBeLessThanOrEqual(size * 1.05);
-    expect((await servedBytes(metricsUrl)) - before).toBeGreaterThanOrEqual(size);
     // resumed, not restarted: every retry asked for the rest with Range
     const downloading = h.hub.repos.telemetry.transitions("sc-cell", "ro-cell").filter((x) => x.state === "downloading");
     expect(downloading.length).toBeLessThanOrEqual(10);
