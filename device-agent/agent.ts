@@ -30,16 +30,17 @@ import {
   TELEMETRY_SEQ_RESERVE,
   acceptCommand,
   acceptDesired,
-  backoffDelay,
   canTransition,
   isInProgress,
   checkManifest,
   mergeKpiReports,
   needsReservation,
   nextHealthCheck,
+  reconnectDelay,
   shouldReportProgress,
 } from "./decisions.js";
 import { DiagnosticsCollector } from "./diagnostics.js";
+import type { ReconnectPolicy } from "./decisions.js";
 import { artifactPath, checkDiskSpace, downloadComponent, partPath, remainingBytes } from "./download.js";
 import type { ComponentRef } from "./download.js";
 import { commandHealthCheck } from "./health-check.js";
@@ -140,7 +141,10 @@ class DeviceAgent implements Agent {
   private desired: verge.v1.DesiredState | null = null;
   private nextSeq = 0;
   private client: MqttClient | null = null;
-  private reconnectAttempt = 0;
+  /** Index of the next connection attempt in the current series (reconnectDelay); 0 right after a connect. */
+  private nextConnectAttempt = 0;
+  /** The first connection, waiting out the start jitter. */
+  private connectTimer: NodeJS.Timeout | null = null;
   private manifestTopic: string | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -280,6 +284,13 @@ class DeviceAgent implements Agent {
     await this.inbox.catch(() => undefined);
     const client = this.client;
     if (!client) return;
+    if (this.connectTimer) {
+      // Still waiting out the start jitter: never connected, nothing to close (queued messages are dropped).
+      clearTimeout(this.connectTimer);
+      this.connectTimer = null;
+      this.log.info({ abrupt: opts.abrupt ?? false }, "agent stopped before connecting");
+      return;
+    }
     if (opts.abrupt) {
       // Destroy the socket without DISCONNECT: the broker publishes the will, as after a power cut.
       await client.endAsync(true);
@@ -310,8 +321,17 @@ class DeviceAgent implements Agent {
   // MQTT session
   // ---------------------------------------------------------------------------------------------------------------
 
+  /**
+   * The MQTT client is created at once (messages published before the first connection wait in its queue) and connects
+   * after the start jitter. Reconnects follow `reconnectDelay`: mqtt.js schedules the next attempt with
+   * options.reconnectPeriod as it stands when a connection or an attempt closes, so the period is kept equal to the
+   * delay of the next attempt: the jitter window after a connect, the next backoff step when an attempt starts.
+   */
   private connect(): void {
     const { deviceId, secret, mqtt: m } = this.config;
+    const policy: ReconnectPolicy = { jitterMs: m.reconnectJitterMs, minMs: m.reconnectMinMs, maxMs: m.reconnectMaxMs };
+    // mqtt.js takes a period of 0 for "never reconnect".
+    const delayOf = (attempt: number) => Math.max(1, reconnectDelay(attempt, policy, Math.random()));
     const client = mqtt.connect(this.config.hub.mqttUrl, {
       clientId: deviceId,
       username: deviceId,
@@ -319,25 +339,36 @@ class DeviceAgent implements Agent {
       clean: false,
       protocolVersion: 4,
       keepalive: m.keepaliveS,
-      reconnectPeriod: backoffDelay(0, m.reconnectMinMs, m.reconnectMaxMs, Math.random()),
+      manualConnect: true,
+      reconnectPeriod: delayOf(1),
       will: { topic: topics.status(deviceId), payload: Buffer.from("offline"), qos: 1, retain: true },
     });
     this.client = client;
+    this.nextConnectAttempt = 1;
     client.on("connect", () => {
-      this.reconnectAttempt = 0;
-      client.options.reconnectPeriod = backoffDelay(0, m.reconnectMinMs, m.reconnectMaxMs, Math.random());
+      this.nextConnectAttempt = 0;
+      client.options.reconnectPeriod = delayOf(0);
       this.onConnect();
     });
-    // mqtt.js schedules the next attempt with options.reconnectPeriod; grow it with each attempt, capped, jittered.
     client.on("reconnect", () => {
-      this.reconnectAttempt++;
-      client.options.reconnectPeriod = backoffDelay(this.reconnectAttempt, m.reconnectMinMs, m.reconnectMaxMs, Math.random());
+      this.nextConnectAttempt++;
+      client.options.reconnectPeriod = delayOf(this.nextConnectAttempt);
     });
-    client.on("offline", () => this.log.info("offline"));
+    client.on("offline", () => this.log.info({ reconnectInMs: client.options.reconnectPeriod }, "offline"));
     client.on("error", (err) => this.log.warn({ err: err.message }, "mqtt error"));
     client.on("message", (topic, payload) => {
       this.enqueue(() => this.onMessage(topic, payload));
     });
+    const startDelay = reconnectDelay(0, policy, Math.random());
+    if (startDelay === 0) {
+      client.connect();
+      return;
+    }
+    this.log.info({ connectInMs: startDelay }, "connecting after the start jitter");
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = null;
+      client.connect();
+    }, startDelay);
   }
 
   private onConnect(): void {

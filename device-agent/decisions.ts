@@ -134,10 +134,34 @@ export function shouldReportProgress(
   return current.total > 0 && current.bytes - last.bytes >= current.total * opts.stepFraction;
 }
 
-/** Capped exponential backoff with full jitter: a delay in [base/2, cap(base * 2^attempt)]. `random` in [0, 1). */
+/**
+ * Capped exponential backoff with equal jitter: with ceiling = min(maxMs, minMs * 2^attempt), a delay in
+ * [ceiling/2, ceiling]. `random` in [0, 1).
+ */
 export function backoffDelay(attempt: number, minMs: number, maxMs: number, random: number): number {
   const ceiling = Math.min(maxMs, minMs * 2 ** Math.max(0, attempt));
   return Math.round(ceiling / 2 + (ceiling / 2) * random);
+}
+
+/** The agent's MQTT reconnect policy (config `mqtt`). */
+export interface ReconnectPolicy {
+  /** The first attempt after a lost connection (and the first connection at start) waits uniformly in [0, jitterMs]. */
+  jitterMs: number;
+  /** Further attempts back off from minMs to maxMs (backoffDelay). */
+  minMs: number;
+  maxMs: number;
+}
+
+/**
+ * Delay before connection attempt `attempt` of a series; a series starts when the connection is lost (or the agent
+ * starts) and ends with a successful connect. Attempt 0 is spread uniformly over the jitter window, so devices that
+ * lost the broker at the same moment (broker restart, a region's link or power coming back) return spread over it
+ * instead of at once; attempts 1, 2, ... back off with capped exponential delays and equal jitter
+ * ([min/2, min], [min, 2 min], ... up to [max/2, max]), each device from its own random start. `random` in [0, 1).
+ */
+export function reconnectDelay(attempt: number, policy: ReconnectPolicy, random: number): number {
+  if (attempt <= 0) return Math.floor(policy.jitterMs * random);
+  return backoffDelay(attempt - 1, policy.minMs, policy.maxMs, random);
 }
 
 /** Telemetry seq reservation: the mark to persist so that no seq below it is ever reused after a restart. */

@@ -9,6 +9,7 @@ import {
   kpiCountsDelta,
   needsReservation,
   nextHealthCheck,
+  reconnectDelay,
   shouldReportProgress,
 } from "../../device-agent/decisions.js";
 import type { DeploymentStateName } from "../../proto/index.js";
@@ -134,6 +135,33 @@ describe("backoff and seq reservation", () => {
     expect(backoffDelay(3, 1000, 60_000, 0)).toBe(4000);
     expect(backoffDelay(20, 1000, 60_000, 0.999)).toBeLessThanOrEqual(60_000);
     expect(backoffDelay(20, 1000, 60_000, 0)).toBe(30_000);
+  });
+  const policy = { jitterMs: 30_000, minMs: 1000, maxMs: 60_000 };
+  it.each([
+    // attempt, random, delay: attempt 0 spreads over the whole jitter window, uniformly
+    ["first attempt, low end of the window", 0, 0, 0],
+    ["first attempt, middle of the window", 0, 0.5, 15_000],
+    ["first attempt, high end of the window", 0, 0.999_999, 29_999],
+    // then capped exponential backoff with equal jitter, from the minimum
+    ["second attempt, lowest", 1, 0, 500],
+    ["second attempt, highest", 1, 0.999_999, 1000],
+    ["third attempt, lowest", 2, 0, 1000],
+    ["fifth attempt, lowest", 4, 0, 4000],
+    ["far out, capped, lowest", 30, 0, 30_000],
+    ["far out, capped, highest", 30, 0.999_999, 60_000],
+    ["very far out, no overflow", 5000, 0.5, 45_000],
+  ])("reconnect delay: %s", (_name, attempt, random, expected) => {
+    expect(reconnectDelay(attempt, policy, random)).toBe(expected);
+  });
+  it("reconnect delay: a zero jitter window connects at once, then backs off", () => {
+    expect(reconnectDelay(0, { ...policy, jitterMs: 0 }, 0.7)).toBe(0);
+    expect(reconnectDelay(1, { ...policy, jitterMs: 0 }, 0)).toBe(500);
+  });
+  it("reconnect delay: first attempts of a fleet cover the window evenly", () => {
+    // 1000 evenly spaced draws: every tenth of the window gets a tenth of the fleet
+    const delays = Array.from({ length: 1000 }, (_, i) => reconnectDelay(0, policy, i / 1000));
+    const perTenth = Array.from({ length: 10 }, (_, k) => delays.filter((d) => d >= k * 3000 && d < (k + 1) * 3000).length);
+    expect(perTenth).toEqual(Array.from({ length: 10 }, () => 100));
   });
   it("reserves before using a seq at or above the mark", () => {
     expect(needsReservation(999, 1000)).toBe(false);

@@ -195,7 +195,7 @@ export class TestHub {
       trustedKeys: { release: [publicKeyToBase64(this.releaseKey.publicKey)], hub: [publicKeyToBase64(this.hubKey.publicKey)] },
       dataDir: opts.dataDir,
       heartbeatIntervalS: 3600,
-      mqtt: { reconnectMinMs: 100, reconnectMaxMs: 1000 },
+      mqtt: { reconnectJitterMs: 100, reconnectMinMs: 100, reconnectMaxMs: 1000 },
       logLevel: "silent",
     });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));

@@ -1,6 +1,8 @@
 // The hub over real HTTP and real MQTT: enrollment, tokens and roles, artifacts with Range, signed releases,
 // retained desired states, and telemetry that is malformed or delivered twice.
 import { createHash, randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { connect } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import mqtt from "mqtt";
@@ -93,6 +95,42 @@ describe("artifacts and releases", () => {
     const beyond = await fetch(`${h.hub.addresses.httpUrl}/artifacts/${sha}`, { headers: { range: "bytes=200000-" } });
     expect(beyond.status).toBe(416);
     expect((await fetch(`${h.hub.addresses.httpUrl}/artifacts/${"0".repeat(64)}`)).status).toBe(404);
+    const middle = await fetch(`${h.hub.addresses.httpUrl}/artifacts/${sha}`, { headers: { range: "bytes=8000-8999" } });
+    expect(middle.status).toBe(206);
+    expect(Buffer.from(await middle.arrayBuffer()).equals(bytes.subarray(8000, 9000))).toBe(true);
+    const head = await fetch(`${h.hub.addresses.httpUrl}/artifacts/${sha}`, { method: "HEAD" });
+    expect(head.headers.get("content-length")).toBe("100000");
+    expect(head.headers.get("etag")).toBe(`"${sha}"`);
+    // served: the bodies that went out in full, nothing for HEAD or refusals
+    expect(await metricValue("verge_artifact_bytes_served_total", "")).toBe(100_000 + 40_000 + 1000);
+  });
+
+  it("counts as served only what left the hub: a client gone mid-download is not charged the rest", async () => {
+    const bytes = randomBytes(4 * 1024 * 1024);
+    const sha = await h.upload(bytes);
+    const before = await metricValue("verge_artifact_bytes_served_total", "");
+    const { port } = new URL(h.hub.addresses.httpUrl);
+    const responseClosed = new Promise<void>((resolve) =>
+      h.hub.http.server.once("request", (_req: IncomingMessage, res: ServerResponse) => res.once("close", () => resolve())),
+    );
+    // A raw socket that reads 64 KiB of the body and hangs up, like a device whose link died.
+    const received = await new Promise<number>((resolve, reject) => {
+      let got = 0;
+      const socket = connect(Number(port), "127.0.0.1", () => socket.write(`GET /artifacts/${sha} HTTP/1.1\r\nhost: hub\r\n\r\n`));
+      socket.on("data", (chunk: Buffer) => {
+        got += chunk.length;
+        if (got >= 64 * 1024) {
+          socket.destroy();
+          resolve(got);
+        }
+      });
+      socket.on("error", reject);
+    });
+    await responseClosed;
+    const served = (await metricValue("verge_artifact_bytes_served_total", "")) - before;
+    expect(served).toBeGreaterThanOrEqual(received - 1024);
+    // what the socket buffers held when the client left is counted at most; never the whole artifact
+    expect(served).toBeLessThan(bytes.length / 2);
   });
 
   it("creates a release whose manifest verifies with the release key only", async () => {
