@@ -359,7 +359,7 @@ class DeviceAgent implements Agent {
     client.on("message", (topic, payload) => {
       this.enqueue(() => this.onMessage(topic, payload));
     });
-    const startDelay = reconnectDelay(0, policy, Math.random());
+    const startDelay = reconnectDelay(0, { ...policy, jitterMs: m.connectJitterMs }, Math.random());
     if (startDelay === 0) {
       client.connect();
       return;

@@ -114,16 +114,22 @@ export const agentConfigSchema = z
       .object({
         keepaliveS: z.number().int().min(0).max(65535).default(60),
         /**
-         * The first connection attempt after a lost connection, and the first at start, waits a uniform random delay in
-         * [0, reconnectJitterMs]: a fleet that lost its broker at once comes back spread over this window.
+         * The first connection attempt after a lost connection waits a uniform random delay in [0, reconnectJitterMs]:
+         * a fleet that lost its broker at once comes back spread over this window.
          */
         reconnectJitterMs: z.number().int().min(0).default(30_000),
+        /**
+         * The first connection at start waits a uniform random delay in [0, connectJitterMs]: devices whose power came
+         * back at once do not all connect in the same second. Shorter than reconnectJitterMs: boot and modem attach
+         * times already spread a region, and a device just installed should not wait long.
+         */
+        connectJitterMs: z.number().int().min(0).default(5_000),
         /** Further attempts: capped exponential backoff with jitter between these bounds. */
         reconnectMinMs: z.number().int().positive().default(1000),
         reconnectMaxMs: z.number().int().positive().default(60_000),
       })
       .strict()
-      .default({ keepaliveS: 60, reconnectJitterMs: 30_000, reconnectMinMs: 1000, reconnectMaxMs: 60_000 })
+      .default({ keepaliveS: 60, reconnectJitterMs: 30_000, connectJitterMs: 5_000, reconnectMinMs: 1000, reconnectMaxMs: 60_000 })
       .refine((m) => m.reconnectMaxMs >= m.reconnectMinMs, { message: "reconnectMaxMs must be >= reconnectMinMs", path: ["reconnectMaxMs"] }),
     kpi: z
       .object({

@@ -34,7 +34,7 @@ describe("agent config", () => {
         deviceId: "sc-0001",
         heartbeatIntervalS: 60,
         inventory: { baseImageVersion: "unknown" },
-        mqtt: { keepaliveS: 60, reconnectJitterMs: 30_000, reconnectMinMs: 1000, reconnectMaxMs: 60_000 },
+        mqtt: { keepaliveS: 60, reconnectJitterMs: 30_000, connectJitterMs: 5_000, reconnectMinMs: 1000, reconnectMaxMs: 60_000 },
         kpi: { intervalS: 60, source: { kind: "agent" } },
         logLevel: "info",
       },

@@ -131,6 +131,7 @@ export class TestHub {
   readonly heartbeats: verge.v1.Heartbeat[] = [];
   readonly kpis: verge.v1.KpiReport[] = [];
   readonly status: string[] = [];
+  private readonly seen = new Set<string>();
   private client: MqttClient | undefined;
 
   constructor(private readonly brokerUrl: string) {}
@@ -139,6 +140,15 @@ export class TestHub {
     this.client = await mqtt.connectAsync(this.brokerUrl, { clientId: `test-hub-${randomBytes(4).toString("hex")}`, protocolVersion: 4 });
     this.client.on("message", (topic, payload) => {
       const kind = topic.split("/").pop();
+      // Like the real hub: each (device, seq) once. Telemetry is sent at least once (the outbox resends what was not
+      // acknowledged before a restart).
+      if (topic.includes("/up/")) {
+        const type = { state: pb.StateTransition, inventory: pb.Inventory, ack: pb.CommandAck, heartbeat: pb.Heartbeat, kpi: pb.KpiReport }[kind as string];
+        const { deviceId, seq } = (type ?? pb.Heartbeat).decode(payload) as { deviceId: string; seq: number };
+        const key = `${deviceId}/${Number(seq)}`;
+        if (this.seen.has(key)) return;
+        this.seen.add(key);
+      }
       if (topic.endsWith("/up/state")) this.transitions.push(pb.StateTransition.decode(payload));
       else if (kind === "inventory") this.inventories.push(pb.Inventory.decode(payload));
       else if (kind === "ack") this.acks.push(pb.CommandAck.decode(payload));
@@ -195,7 +205,7 @@ export class TestHub {
       trustedKeys: { release: [publicKeyToBase64(this.releaseKey.publicKey)], hub: [publicKeyToBase64(this.hubKey.publicKey)] },
       dataDir: opts.dataDir,
       heartbeatIntervalS: 3600,
-      mqtt: { reconnectJitterMs: 100, reconnectMinMs: 100, reconnectMaxMs: 1000 },
+      mqtt: { reconnectJitterMs: 100, connectJitterMs: 100, reconnectMinMs: 100, reconnectMaxMs: 1000 },
       logLevel: "silent",
     });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));

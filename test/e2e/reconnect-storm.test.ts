@@ -80,7 +80,7 @@ describe("200 agents after a shared outage", () => {
 
     const fleet: FleetAgent[] = await startFleet(h, t.dir, 200, {
       mqttUrl: proxy.url("mqtt"),
-      extraConfig: { heartbeatIntervalS: 3600, mqtt: { keepaliveS: 60, reconnectJitterMs: W, reconnectMinMs: 500, reconnectMaxMs: 2000 } },
+      extraConfig: { heartbeatIntervalS: 3600, mqtt: { keepaliveS: 60, reconnectJitterMs: W, connectJitterMs: W, reconnectMinMs: 500, reconnectMaxMs: 2000 } },
     });
     cleanups.push(() => stopFleet(fleet));
 

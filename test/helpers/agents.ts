@@ -50,7 +50,7 @@ export function testAgentConfig(agentConfigYaml: string, dataDir: string, overri
     heartbeatIntervalS: 1,
     logLevel: "silent",
     hub: { mqttUrl: overrides.mqttUrl ?? raw.hub.mqttUrl, httpUrl: overrides.httpUrl ?? raw.hub.httpUrl },
-    mqtt: { keepaliveS: 5, reconnectJitterMs: 100, reconnectMinMs: 100, reconnectMaxMs: 500 },
+    mqtt: { keepaliveS: 5, reconnectJitterMs: 100, connectJitterMs: 100, reconnectMinMs: 100, reconnectMaxMs: 500 },
     ...(Object.keys(kpi).length > 0 ? { kpi } : {}),
     ...extra,
   };
