@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { backoffDelay } from "./decisions.js";
 import { classifyUploadStatus } from "./diag-plan.js";
 import type { UploadAnswer } from "./diag-plan.js";
+import { sleep } from "./download.js";
 
 export interface UploadOptions {
   url: string;
@@ -110,19 +111,4 @@ async function errorMessage(res: Response): Promise<string> {
   } catch {
     return "";
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error("aborted"));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new Error("aborted"));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -297,7 +297,8 @@ async function finish(component: ComponentRef, got: Transferred, part: string, f
   return { ok: true, file: final, bytesFetched: 0 };
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, or rejects at once when `signal` aborts (a stop or a new desired state during a backoff wait). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new Error("aborted"));
     const timer = setTimeout(() => {

@@ -1,7 +1,6 @@
 // The built `verge` binary for remote diagnostics, as an operator would use it after a failed deployment: a real hub
 // (broker, SQLite), a real agent whose health check fails on the new release, `verge device diag collect --wait`,
 // `list` and `get --out`, and a bundle whose contents show the failure. A viewer reads bundles but cannot ask for one.
-import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -11,27 +10,12 @@ import { startTestHub } from "../helpers/hub.js";
 import type { TestHub } from "../helpers/hub.js";
 import { makeRelease, waitForStatus } from "../helpers/rollouts.js";
 import { tempDir, waitFor } from "../helpers/wait.js";
+import { verge } from "../helpers/cli.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-type Env = Record<string, string | undefined>;
-
-/** Runs `verge` to completion; HOME is the test's own dir, so no config file of the machine's user is read. */
-function verge(args: string[], env: Env, cwd?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(process.cwd(), "dist/hub/cli/main.js"), ...args], { env: { PATH: process.env.PATH, ...env }, cwd }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 async function token(h: TestHub, name: string, role: string): Promise<string> {
   const res = await h.api<{ secret: string }>("POST", "/api/tokens", { name, role });

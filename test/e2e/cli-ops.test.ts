@@ -1,7 +1,7 @@
 // The built `verge` binary as operators use it around a rollout: releases from a file, a plan file, a rollout watched
 // live (progress lines, NDJSON) through pause, resume, promote and rollback; tokens, the audit log and its tamper
 // check; bulk device import and device KPIs; SCADA credentials; where the hub URL and token come from.
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,28 +16,13 @@ import type { TestHub } from "../helpers/hub.js";
 import { baseline, kpiByRelease, makeRelease } from "../helpers/rollouts.js";
 import type { StatusView } from "../helpers/rollouts.js";
 import { tempDir, testLogger, waitFor } from "../helpers/wait.js";
+import { verge } from "../helpers/cli.js";
+import type { Env, Run } from "../helpers/cli.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-type Env = Record<string, string | undefined>;
-
-/** Runs `verge` to completion. HOME is the test's own dir, so no config file of the machine's user is read. */
-function verge(args: string[], env: Env): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["dist/hub/cli/main.js", ...args], { env: { PATH: process.env.PATH, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 interface Background {
   stdout(): string;

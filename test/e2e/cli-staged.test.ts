@@ -1,8 +1,6 @@
 // The built `verge` binary driving staged rollouts, cohorts and incidents against a real hub and real agents:
 // what an operator types and what they see (tables, JSON, exit codes).
-import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startTestAgent } from "../helpers/agents.js";
@@ -11,28 +9,12 @@ import type { TestHub } from "../helpers/hub.js";
 import { makeRelease } from "../helpers/rollouts.js";
 import type { StatusView } from "../helpers/rollouts.js";
 import { tempDir, waitFor } from "../helpers/wait.js";
+import { verge } from "../helpers/cli.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
-
-const NO_CONFIG_DIR = join(tmpdir(), "verge-cli-test-no-config");
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function verge(args: string[], env: Record<string, string | undefined>): Promise<Run> {
-  return new Promise((resolve) => {
-    // XDG_CONFIG_HOME points nowhere: no CLI config file of the machine's user is read.
-    execFile(process.execPath, ["dist/hub/cli/main.js", ...args], { env: { PATH: process.env.PATH, XDG_CONFIG_HOME: NO_CONFIG_DIR, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** A hub that evaluates rollouts every second, in a temp dir; everything is stopped and removed after the test. */
 async function hubFor(prefix: string): Promise<{ h: TestHub; dir: string; env: Record<string, string> }> {

@@ -2,7 +2,6 @@
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadAgentConfig } from "../../device-agent/config.js";
@@ -10,28 +9,13 @@ import { startAgent } from "../../device-agent/agent.js";
 import type { Agent } from "../../device-agent/agent.js";
 import { startTestHub } from "../helpers/hub.js";
 import { tempDir, testLogger, waitFor } from "../helpers/wait.js";
+import { verge } from "../helpers/cli.js";
+import type { Run } from "../helpers/cli.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
-
-const NO_CONFIG_DIR = join(tmpdir(), "verge-cli-test-no-config");
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function verge(args: string[], env: Record<string, string | undefined>): Promise<Run> {
-  return new Promise((resolve) => {
-    // XDG_CONFIG_HOME points nowhere: no CLI config file of the machine's user is read.
-    execFile(process.execPath, ["dist/hub/cli/main.js", ...args], { env: { PATH: process.env.PATH, XDG_CONFIG_HOME: NO_CONFIG_DIR, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe("verge CLI", () => {
   it("enrolls a device, creates a release from a file, rolls it out and shows its status, in tables and JSON", async () => {

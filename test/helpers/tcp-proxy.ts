@@ -10,6 +10,9 @@
 // Connections are numbered 1, 2, ... in the order the proxy accepted them.
 import { createServer, connect } from "node:net";
 import type { Server, Socket } from "node:net";
+import { seededRandom } from "./random.js";
+
+export { seededRandom };
 
 export type Direction = "up" | "down";
 export type Directions = Direction | "both";
@@ -109,17 +112,6 @@ export interface TcpProxy {
 // Chaos plans (pure)
 // ---------------------------------------------------------------------------------------------------------------------
 
-/** mulberry32: a small, fast, seedable PRNG; returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A 32-bit seed for one stream of one connection, mixed from the test's seed (murmur3's finalizer). */
 function streamSeed(seed: number, connection: number, stream: number): number {

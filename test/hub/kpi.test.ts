@@ -3,22 +3,12 @@
 import { describe, expect, it } from "vitest";
 import { LAG_BUCKET_BOUNDS_MS, lagBucketIndex } from "../../proto/kpi.js";
 import { addBuckets, availability, droppedRatio, histogramQuantile } from "../../hub/rollout/kpi.js";
+import { seededRandom } from "../helpers/random.js";
 
 const BOUNDS = LAG_BUCKET_BOUNDS_MS;
 const LAST_BOUND = BOUNDS[BOUNDS.length - 1]!;
 const INF_BUCKET = BOUNDS.length;
 
-/** mulberry32: a tiny seeded PRNG, so every run draws the same lags. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A standard normal draw (Box-Muller). */
 function normal(rand: () => number): number {
@@ -150,7 +140,7 @@ describe("addBuckets", () => {
 
 describe("cohort percentiles from summed device histograms", () => {
   describe.each(COHORTS)("$name", ({ seed, devices }) => {
-    const rand = mulberry32(seed);
+    const rand = seededRandom(seed);
     const rawPerDevice = devices.map((d) => drawLags(rand, d.dist, d.events));
     const allRaw = rawPerDevice.flat();
     const cohort = rawPerDevice.map(histogramOf).reduce((acc, h) => addBuckets(acc, h), []);

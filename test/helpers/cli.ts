@@ -1,0 +1,25 @@
+// The built `verge` CLI run as a process, as an operator runs it. No CLI config file of the machine's user is read:
+// XDG_CONFIG_HOME points at a dir that does not exist (a test may pass HOME or XDG_CONFIG_HOME of its own in `env`).
+import { execFile } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export type Env = Record<string, string | undefined>;
+
+const NO_CONFIG_DIR = join(tmpdir(), "verge-cli-test-no-config");
+export const VERGE_BIN = join(process.cwd(), "dist/hub/cli/main.js");
+
+/** Runs `verge` to completion: its exit code and output. */
+export function verge(args: string[], env: Env, cwd?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [VERGE_BIN, ...args], { env: { PATH: process.env.PATH, XDG_CONFIG_HOME: NO_CONFIG_DIR, ...env }, cwd }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
