@@ -1,5 +1,5 @@
 // The built `verge` CLI run as a process, as an operator runs it. No CLI config file of the machine's user is read:
-// XDG_CONFIG_HOME points at a dir that does not exist (a test may pass HOME or XDG_CONFIG_HOME of its own in `env`).
+// only PATH and `env` reach it, and without a HOME of the test's own XDG_CONFIG_HOME points at a dir that does not exist.
 import { execFile } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +18,8 @@ export const VERGE_BIN = join(process.cwd(), "dist/hub/cli/main.js");
 /** Runs `verge` to completion: its exit code and output. */
 export function verge(args: string[], env: Env, cwd?: string): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [VERGE_BIN, ...args], { env: { PATH: process.env.PATH, XDG_CONFIG_HOME: NO_CONFIG_DIR, ...env }, cwd }, (err, stdout, stderr) => {
+    const config = env.HOME === undefined ? { XDG_CONFIG_HOME: NO_CONFIG_DIR } : {};
+    execFile(process.execPath, [VERGE_BIN, ...args], { env: { PATH: process.env.PATH, ...config, ...env }, cwd }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
