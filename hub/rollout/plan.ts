@@ -8,6 +8,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { DEVICE_ID_PATTERN } from "../../proto/topics.js";
 import { durationSchema, formatDuration, parseDuration } from "./duration.js";
+import { checkMaintenanceWindow, isKnownTimeZone } from "../../proto/maintenance-window.js";
 
 // --- vocabulary ----------------------------------------------------------------------------------------------------
 
@@ -286,20 +287,18 @@ const maintenanceWindowSchema = z
     }),
     duration: positiveDuration.refine((ms) => ms % 1000 === 0, "a maintenance window lasts whole seconds"),
     timezone: z.string({ error: "timezone is required, e.g. Europe/Berlin" }).superRefine((zone, ctx) => {
-      if (!isTimeZone(zone)) ctx.addIssue({ code: "custom", message: `unknown time zone "${zone}": use an IANA name like Europe/Berlin or UTC` });
+      if (!isKnownTimeZone(zone)) ctx.addIssue({ code: "custom", message: `unknown time zone "${zone}": use an IANA name like Europe/Berlin or UTC` });
     }),
   })
   .strict()
+  .superRefine((w, ctx) => {
+    // The devices evaluate the window with this same code: one that never opens (e.g. 30 February) would hold them
+    // for ever. Checked from the time the plan is read (the only impure line of this module).
+    if (!validateCron(w.cron).valid || !isKnownTimeZone(w.timezone)) return;
+    const check = checkMaintenanceWindow({ cron: w.cron, durationS: w.duration / 1000, timezone: w.timezone }, Date.now());
+    if (!check.ok) ctx.addIssue({ code: "custom", message: check.detail, path: ["cron"] });
+  })
   .transform((w): MaintenanceWindowSpec => ({ cron: w.cron, durationMs: w.duration, timezone: w.timezone }));
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const settingsShape = {
   observe: durationSchema.optional(),

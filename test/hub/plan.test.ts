@@ -234,6 +234,14 @@ describe("rollout plan: parsing", () => {
     expect(plan.stages[0]?.select).toEqual({ devices: [], cohorts: ["a", "b"], region: ["north"], corridor: ["A9", "A92"], site: null, count: null, percent: null });
   });
 
+  it("refuses a maintenance window that does not open for years (29 February on a Monday: the devices would wait for ever)", () => {
+    const problems = problemsOf({
+      name: "feb-30",
+      stages: [{ name: "canary", select: { count: 1 }, maintenanceWindow: { cron: "0 2 29 2 1", duration: "2h", timezone: "America/Chicago" } }],
+    });
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([expect.stringMatching(/^stages\.0\.maintenanceWindow\.cron: .*does not open within \d+ days/)]);
+  });
+
   it("lists every constraint violation, each with its path", () => {
     const problems = problemsOf({
       name: "bad plan!",
