@@ -6,6 +6,7 @@ import type { TransitionRecord } from "../repos/telemetry.repo.js";
 import type { ApiToken } from "../repos/tokens.repo.js";
 import type { DevicePage, DevicesService, DeviceView, ImportResult } from "../services/devices.service.js";
 import type { BundleView } from "../services/diagnostics.service.js";
+import type { BundleDisplayStatus } from "../diagnostics/decisions.js";
 import type { RolloutEventJson, RolloutStatusView } from "../services/rollouts.service.js";
 import type { ScadaCredential } from "../services/scada.service.js";
 
@@ -15,7 +16,15 @@ export type { AuditRecord, ApiToken, BundleView, DevicePage, DeviceView, ImportR
 export type EventView = RolloutEventJson;
 
 /** GET /api/rollouts/:id and the verbs' answers. */
-export type StatusView = RolloutStatusView;
+/** A device's diagnostics bundle asked during the rollout (e.g. after its failure), as GET /api/rollouts/{id} links it. */
+export interface DeviceDiagnosticsLink {
+  bundleId: string;
+  status: BundleDisplayStatus;
+  url: string;
+}
+export type StatusView = Omit<RolloutStatusView, "devices"> & {
+  devices: Array<RolloutStatusView["devices"][number] & { diagnostics?: DeviceDiagnosticsLink | null }>;
+};
 
 /** GET /api/devices/:id: the device, its last 20 transitions (oldest first) and its running rollout. */
 export type DeviceDetail = ReturnType<DevicesService["show"]>;

@@ -98,6 +98,11 @@ describe("verge device diag", () => {
     const records = (JSON.parse(audit.stdout) as { records: Array<{ actor: string; action: string; result: string }> }).records;
     expect(records).toEqual([expect.objectContaining({ action: "POST /api/devices/:id/diagnostics/bundles", result: "denied", actor: expect.stringContaining("wall-screen") as unknown })]);
 
+    // the rollout's status names the bundle of its failed device and how to fetch it
+    const rollout = await verge(["rollout", "status", "ro-bad"], viewer);
+    expect(rollout.code, rollout.stderr).toBe(0);
+    expect(rollout.stdout).toMatch(/DIAGNOSTICS \(bundles asked during this rollout\)\nDEVICE\s+BUNDLE\s+STATUS\s+FETCH\nsc-fail\s+dg-\S+\s+\w+\s+verge device diag get sc-fail dg-\S+ --out sc-fail.tar.gz/);
+
     // an unknown device: exit 5
     const missing = await verge(["device", "diag", "list", "sc-nope"], viewer);
     expect(missing.code).toBe(5);

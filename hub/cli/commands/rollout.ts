@@ -431,6 +431,17 @@ function describeRollout(s: StatusView): string {
       ]),
     ),
   );
+  const diagnosed = s.devices.filter((d) => d.diagnostics);
+  if (diagnosed.length) {
+    lines.push(
+      "",
+      "DIAGNOSTICS (bundles asked during this rollout)",
+      table(
+        ["DEVICE", "BUNDLE", "STATUS", "FETCH"],
+        diagnosed.map((d) => [d.deviceId, d.diagnostics!.bundleId, d.diagnostics!.status, `verge device diag get ${d.deviceId} ${d.diagnostics!.bundleId} --out ${d.deviceId}.tar.gz`]),
+      ),
+    );
+  }
   return lines.join("\n");
 }
 
