@@ -55,6 +55,23 @@ export const hubConfigSchema = z
       })
       .strict()
       .default({ desiredStateTtlMs: 7 * 24 * 3600 * 1000, manifestTtlMs: 0, evaluateCron: "*/10 * * * * *", rollbackTimeoutMs: 10 * 60 * 1000, commandTtlMs: 60 * 60 * 1000 }),
+    retention: z
+      .object({
+        /** Heartbeats older than this are deleted (the device keeps its latest state; transitions are kept). */
+        heartbeatsMs: durationMs.default(7 * 24 * 3600 * 1000),
+        /**
+         * Raw KPI windows older than this are rolled up to one row per device, release and hour (sums unchanged). Keep
+         * it above the longest rule window and observation you use (the default plan observes a pilot for 7 days).
+         */
+        kpiRawMs: durationMs.default(30 * 24 * 3600 * 1000),
+        /** node-cron expression for the retention pass (default: hourly, at minute 17). */
+        cron: z
+          .string()
+          .default("0 17 * * * *")
+          .refine((expr) => cron.validate(expr), { message: "not a valid node-cron expression (e.g. 0 17 * * * * for hourly)" }),
+      })
+      .strict()
+      .default({ heartbeatsMs: 7 * 24 * 3600 * 1000, kpiRawMs: 30 * 24 * 3600 * 1000, cron: "0 17 * * * *" }),
     diagnostics: z
       .object({
         /** Largest bundle a device may upload (what it declares in Content-Range); agents cut their logs to fit. */

@@ -28,6 +28,7 @@ import { KpiRepo } from "./repos/kpi.repo.js";
 import { CohortsService } from "./services/cohorts.service.js";
 import { IncidentsService } from "./services/incidents.service.js";
 import { RolloutScheduler } from "./scheduler.js";
+import { RetentionService } from "./services/retention.service.js";
 import { packageRoot } from "./db/database.js";
 import { TelemetryRepo } from "./repos/telemetry.repo.js";
 import { TokensRepo } from "./repos/tokens.repo.js";
@@ -60,6 +61,7 @@ export interface Hub {
     cohorts: CohortsService;
     incidents: IncidentsService;
     diagnostics: DiagnosticsService;
+    retention: RetentionService;
   };
   readonly repos: {
     devices: DevicesRepo;
@@ -261,6 +263,10 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
     const scheduler = new RolloutScheduler(config.rollout.evaluateCron, () => rollouts.evaluateAll(), logger.child({ module: "scheduler" }));
     scheduler.start();
     cleanups.push(() => scheduler.stop());
+    const retention = new RetentionService(db, config.retention, logger.child({ module: "retention" }), now);
+    const retentionClock = new RolloutScheduler(config.retention.cron, async () => void (await retention.run()), logger.child({ module: "retention" }), "verge-retention");
+    retentionClock.start();
+    cleanups.push(() => retentionClock.stop());
     await rollouts.evaluateAll();
     logger.info({ mqtt: broker.url, http: addresses.httpUrl, dataDir: config.dataDir, republished }, "hub started");
 
@@ -275,7 +281,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       addresses,
       dbFile,
       bootstrapToken,
-      services: { registry, releases, rollouts, cohorts, incidents, diagnostics },
+      services: { registry, releases, rollouts, cohorts, incidents, diagnostics, retention },
       repos,
       stop: stopAll,
     };

@@ -1,5 +1,6 @@
-// The rollout scheduler: node-cron ticks evaluate every rollout that needs it (rules, timers, stage progress).
-// Events (telemetry, operator verbs, incidents) evaluate in between; this is the clock for everything time-based.
+// The hub's clocks: node-cron ticks run a job, never two at once. The rollout scheduler evaluates every rollout that
+// needs it (rules, timers, stage progress; events such as telemetry, verbs and incidents evaluate in between); the
+// retention job trims old history.
 import cron from "node-cron";
 import type { ScheduledTask } from "node-cron";
 import type { Logger } from "pino";
@@ -11,6 +12,7 @@ export class RolloutScheduler {
     private readonly expression: string,
     private readonly tick: () => Promise<void>,
     private readonly logger: Logger,
+    private readonly name = "verge-rollouts",
   ) {}
 
   start(): void {
@@ -20,12 +22,12 @@ export class RolloutScheduler {
         try {
           await this.tick();
         } catch (err) {
-          this.logger.error({ err }, "scheduled rollout evaluation failed");
+          this.logger.error({ err, job: this.name }, "scheduled job failed");
         }
       },
-      { name: "verge-rollouts", noOverlap: true, suppressMissedWarning: true, unref: true },
+      { name: this.name, noOverlap: true, suppressMissedWarning: true, unref: true },
     );
-    this.logger.info({ cron: this.expression }, "rollout scheduler started");
+    this.logger.info({ cron: this.expression, job: this.name }, "scheduler started");
   }
 
   async stop(): Promise<void> {

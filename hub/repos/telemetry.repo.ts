@@ -88,6 +88,12 @@ export class TelemetryRepo {
     lagCounts: number[];
   }): boolean {
     const { lagBounds, lagCounts, ...row } = k;
+    // A late copy of a window the retention job already rolled up into an hourly row: stored already.
+    const rolled = this.db
+      .prepare("SELECT seq FROM kpi_reports WHERE device_id = ? AND seq_last IS NOT NULL AND seq_last >= ? ORDER BY seq_last LIMIT 1")
+      .pluck()
+      .get(k.deviceId, k.seq) as number | undefined;
+    if (rolled !== undefined && rolled <= k.seq) return false;
     const stored =
       this.db
         .prepare(
