@@ -11,43 +11,31 @@ import type { AgentConfig, HealthCheckConfig } from "../../device-agent/config.j
 import type { HealthCheck, HealthCheckTarget, HealthVerdict } from "../../device-agent/health-check.js";
 import { startTcpProxy } from "../helpers/tcp-proxy.js";
 import type { TcpProxy } from "../helpers/tcp-proxy.js";
-import { tempDir, testLogger, waitFor, waitForEvent } from "../helpers/wait.js";
-import { ArtifactServer, TestHub, appManifest, installDesired, startBroker, stateName } from "./harness.js";
-import type { Artifact, TestBroker } from "./harness.js";
+import { testLogger, waitFor, waitForEvent } from "../helpers/wait.js";
+import { appManifest, installDesired, stateName, useAgentFixture } from "./harness.js";
+import type { Artifact, ArtifactServer, TestBroker, TestHub } from "./harness.js";
 
 const DEVICE = "sc-0003";
 /** Fast retries for tests; states are awaited, never slept for. */
 const FAST: Partial<HealthCheckConfig> = { intervalS: 0.05, spanS: 0.3 };
 
+const fixture = useAgentFixture(DEVICE);
 let broker: TestBroker;
 let artifacts: ArtifactServer;
 let hub: TestHub;
-let cleanups: (() => void | Promise<void>)[];
 let agents: Agent[];
 let dataDir: string;
 let workDir: string;
 let config: AgentConfig;
+/** The test's own things to close (a proxy), before the fixture's. */
+let cleanups: (() => void | Promise<void>)[];
 
-beforeEach(async () => {
+beforeEach(() => {
+  ({ broker, artifacts, hub, agents, dataDir, workDir, config } = fixture);
   cleanups = [];
-  agents = [];
-  const files = tempDir("verge-artifacts-");
-  const data = tempDir("verge-agent-");
-  const work = tempDir("verge-health-");
-  cleanups.push(files.cleanup, data.cleanup, work.cleanup);
-  dataDir = data.dir;
-  workDir = work.dir;
-  broker = await startBroker();
-  artifacts = await new ArtifactServer(files.dir).start();
-  hub = await new TestHub(broker.url).start();
-  config = hub.agentConfig({ deviceId: DEVICE, dataDir, mqttUrl: broker.url, httpUrl: artifacts.baseUrl });
 });
 
 afterEach(async () => {
-  for (const agent of agents) await agent.stop({ abrupt: true });
-  await hub.close();
-  await artifacts.close();
-  await broker.close();
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 

@@ -5,7 +5,7 @@ import { Writable } from "node:stream";
 import { join } from "node:path";
 import { pino } from "pino";
 import type { Logger } from "pino";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { LAG_BUCKET_BOUNDS_MS, pb } from "../../proto/index.js";
 import type { verge } from "../../proto/index.js";
 import { startAgent } from "../../device-agent/agent.js";
@@ -13,45 +13,24 @@ import type { Agent } from "../../device-agent/agent.js";
 import type { AgentConfig } from "../../device-agent/config.js";
 import type { KpiCounts, KpiSource, KpiWindow } from "../../device-agent/kpi.js";
 import { writeFileAtomic } from "../../device-agent/state-file.js";
-import { tempDir, testLogger, waitFor } from "../helpers/wait.js";
-import { ArtifactServer, TestHub, appManifest, installDesired, startBroker } from "./harness.js";
-import type { TestBroker } from "./harness.js";
+import { testLogger, waitFor } from "../helpers/wait.js";
+import { appManifest, installDesired, useAgentFixture } from "./harness.js";
+import type { ArtifactServer, TestHub } from "./harness.js";
 
 const DEVICE = "sc-0042";
 const BUCKETS = LAG_BUCKET_BOUNDS_MS.length + 1;
 /** Fast windows for tests; reports are awaited, never slept for. */
 const INTERVAL_S = 0.1;
 
-let broker: TestBroker;
+const fixture = useAgentFixture(DEVICE);
 let artifacts: ArtifactServer;
 let hub: TestHub;
-let cleanups: (() => void | Promise<void>)[];
 let agents: Agent[];
-let dataDir: string;
 let workDir: string;
 let config: AgentConfig;
 
-beforeEach(async () => {
-  cleanups = [];
-  agents = [];
-  const files = tempDir("verge-artifacts-");
-  const data = tempDir("verge-agent-");
-  const work = tempDir("verge-kpi-");
-  cleanups.push(files.cleanup, data.cleanup, work.cleanup);
-  dataDir = data.dir;
-  workDir = work.dir;
-  broker = await startBroker();
-  artifacts = await new ArtifactServer(files.dir).start();
-  hub = await new TestHub(broker.url).start();
-  config = hub.agentConfig({ deviceId: DEVICE, dataDir, mqttUrl: broker.url, httpUrl: artifacts.baseUrl });
-});
-
-afterEach(async () => {
-  for (const agent of agents) await agent.stop({ abrupt: true });
-  await hub.close();
-  await artifacts.close();
-  await broker.close();
-  for (const cleanup of cleanups.reverse()) await cleanup();
+beforeEach(() => {
+  ({ artifacts, hub, agents, workDir, config } = fixture);
 });
 
 /** A started agent and the KPI reports it emitted (in publish order). */
