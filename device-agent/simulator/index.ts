@@ -99,7 +99,8 @@ export function storedConfigs(dataDir: string, ids: readonly string[]): AgentCon
 
 export async function startSimulator(opts: SimulatorOptions): Promise<Simulator> {
   if (!Number.isSafeInteger(opts.count) || opts.count < 1) throw new RangeError(`count must be a whole number >= 1, got ${opts.count}`);
-  const logger = (opts.logger ?? pino({ level: "silent" })).child({ module: "simulator" });
+  const root = opts.logger ?? pino({ level: "silent" });
+  const logger = root.child({ module: "simulator" });
   mkdirSync(opts.dataDir, { recursive: true });
 
   const inputs = await deviceConfigs(opts, logger);
@@ -110,7 +111,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   try {
     for (let i = 0; i < inputs.length; i += START_BATCH) {
       const batch = inputs.slice(i, i + START_BATCH);
-      for (const agent of await Promise.all(batch.map((input) => startDevice(input, opts, profiles, runSeed, logger, events)))) agents.set(agent.id, agent.agent);
+      for (const agent of await Promise.all(batch.map((input) => startDevice(input, opts, profiles, runSeed, root, events)))) agents.set(agent.id, agent.agent);
       await yieldToLoop();
     }
   } catch (err) {
@@ -181,8 +182,7 @@ async function startDevice(
   if (!parsed.ok) throw new RangeError(`agent config of ${id}: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
   const config = parsed.config;
 
-  const log = logger.child({ deviceId: id });
-  const module = new SimUpdateModule(dataDir, (releaseId) => installProfile(profiles, dataDir, releaseId), log);
+  const module = new SimUpdateModule(dataDir, (releaseId) => installProfile(profiles, dataDir, releaseId), logger.child({ module: "sim-module", deviceId: id }));
   const kpi = new KpiModel(seededRandom(deviceSeed(runSeed, id)));
   const running = (releaseId: string): SimProfile => module.profileInSlots(releaseId) ?? profiles.get(releaseId) ?? "good";
   const kpiSource: KpiSource = { collect: (window) => kpi.next(running(window.releaseId), window.end - window.start) };
@@ -194,7 +194,7 @@ async function startDevice(
     );
   const fetch = throttledFetch(() => (profiles.ofDeployment(dataDir)?.profile === "slow_download" ? SLOW_DOWNLOAD_BYTES_PER_S : undefined));
 
-  const agent = await startAgent(config, { logger: log, updateModule: module, kpiSource, healthCheck, fetch, stateFsync: false });
+  const agent = await startAgent(config, { logger, updateModule: module, kpiSource, healthCheck, fetch, stateFsync: false });
   agent.events.on("transition", (t: verge.v1.StateTransition) => events.emit("transition", id, t));
   agent.events.on("connected", () => events.emit("connected", id));
   agent.events.on("kpi", (report: verge.v1.KpiReport) => events.emit("kpi", id, report));

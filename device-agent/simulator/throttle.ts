@@ -36,12 +36,25 @@ export function throttleBody(body: ReadableStream<Uint8Array>, bytesPerS: number
   );
 }
 
-/** A fetch whose response bodies arrive at `bytesPerS` when `slow()` says so at the time of the request. */
+/**
+ * A fetch whose response bodies arrive at `bytesPerS` when `slow()` says so at the time of the request. The body is
+ * read whole from the hub first and handed out slowly from memory (the simulator's artifacts are small): aborting
+ * undici's request in the middle of a body left it reconnecting for nothing, a socket that never sends a request and
+ * so holds up an HTTP server's close for a minute.
+ */
 export function throttledFetch(slow: () => number | undefined, base: typeof fetch = fetch): typeof fetch {
   return async (input, init) => {
-    const res = await base(input, init);
     const bytesPerS = slow();
-    if (!bytesPerS || !res.body) return res;
-    return new Response(throttleBody(res.body, bytesPerS, init?.signal), { status: res.status, statusText: res.statusText, headers: res.headers });
+    if (!bytesPerS) return base(input, init);
+    const res = await base(input, init);
+    if (!res.body) return res;
+    const whole = new Uint8Array(await res.arrayBuffer());
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(whole);
+        controller.close();
+      },
+    });
+    return new Response(throttleBody(body, bytesPerS, init?.signal), { status: res.status, statusText: res.statusText, headers: res.headers });
   };
 }
