@@ -74,6 +74,13 @@ export interface AgentDeps {
    * an activation together with the configured `safetyCheck.command`: both must pass.
    */
   safetyCheck?: SafetyCheck;
+  /** HTTP for artifact downloads; global fetch by default (the fleet simulator wraps it to throttle a slow download). */
+  fetch?: typeof fetch;
+  /**
+   * false: state.json writes skip fsync (still temp file + rename). Only the fleet simulator, running thousands of
+   * agents on one disk, turns it off; a real device keeps the default (true), which is what survives a power cut.
+   */
+  stateFsync?: boolean;
 }
 
 export interface RejectedEvent {
@@ -101,6 +108,8 @@ export interface Agent {
   snapshot(): AgentState;
   /** The telemetry outbox: what waits to be sent, what the byte budget cost. */
   outboxStats(): OutboxStats;
+  /** Whether the MQTT session is up now. */
+  readonly connected: boolean;
   /** abrupt: drop the connection without DISCONNECT (the will fires) and abort downloads keeping part files. */
   stop(opts?: { abrupt?: boolean }): Promise<void>;
 }
@@ -131,6 +140,8 @@ class DeviceAgent implements Agent {
   private readonly releaseKeys: TrustedKey[];
   private readonly downloadsDir: string;
   private readonly freeBytes: ((dir: string) => Promise<number>) | undefined;
+  private readonly fetch: typeof fetch | undefined;
+  private readonly stateFsync: boolean;
   private readonly agentVersion = readAgentVersion();
   private readonly startedAt: number;
 
@@ -184,6 +195,8 @@ class DeviceAgent implements Agent {
     this.log = deps.logger.child({ module: "agent", deviceId: config.deviceId });
     this.now = deps.now ?? Date.now;
     this.freeBytes = deps.freeBytes;
+    this.fetch = deps.fetch;
+    this.stateFsync = deps.stateFsync ?? true;
     this.module = deps.updateModule ?? new AbDirModule(config.dataDir, this.log.child({ module: "ab-dir" }));
     this.hubKeys = config.trustedKeys.hub.map(trustedKeyFromBase64);
     this.releaseKeys = config.trustedKeys.release.map(trustedKeyFromBase64);
@@ -266,6 +279,10 @@ class DeviceAgent implements Agent {
 
   outboxStats(): OutboxStats {
     return this.outbox.stats();
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
   }
 
   async stop(opts: { abrupt?: boolean } = {}): Promise<void> {
@@ -725,6 +742,7 @@ class DeviceAgent implements Agent {
           retryMinMs: this.config.download.retryMinMs,
           retryMaxMs: this.config.download.retryMaxMs,
           freeBytes: this.freeBytes,
+          fetch: this.fetch,
           onProgress: (bytes) => {
             const current = { at: this.now(), bytes: doneBefore + bytes, total };
             if (d.state === "downloading" && shouldReportProgress(last, current)) {
@@ -1235,7 +1253,7 @@ class DeviceAgent implements Agent {
   // ---------------------------------------------------------------------------------------------------------------
 
   private persist(): void {
-    saveState(this.config.dataDir, this.state);
+    saveState(this.config.dataDir, this.state, { fsync: this.stateFsync });
   }
 
   private loadDesired(): verge.v1.DesiredState | null {

@@ -38,6 +38,8 @@ export interface DownloadOptions {
   retryMaxMs?: number;
   /** Free bytes in a directory; statfs by default (tests inject a fake). */
   freeBytes?: (dir: string) => Promise<number>;
+  /** HTTP; global fetch by default (the fleet simulator throttles through it). */
+  fetch?: typeof fetch;
   /** `random` for the backoff jitter, in [0, 1); Math.random by default. */
   random?: () => number;
 }
@@ -230,7 +232,7 @@ async function transfer(
 
   const headers: Record<string, string> = {};
   if (have > 0) headers.Range = `bytes=${have}-`;
-  const res = await fetch(url, { headers, signal: opts.signal });
+  const res = await (opts.fetch ?? fetch)(url, { headers, signal: opts.signal });
   let append: boolean;
   if (res.status === 206 && have > 0) {
     const start = /^bytes (\d+)-/.exec(res.headers.get("content-range") ?? "")?.[1];

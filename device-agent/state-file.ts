@@ -108,19 +108,24 @@ export function loadState(dataDir: string, logger: Logger): AgentState {
   return parsed.data;
 }
 
-export function saveState(dataDir: string, state: AgentState): void {
-  writeFileAtomic(stateFilePath(dataDir), JSON.stringify(state, null, 2) + "\n");
+/** `fsync: false` (the fleet simulator only) keeps the temp file + rename but skips both fsyncs. */
+export function saveState(dataDir: string, state: AgentState, opts: { fsync?: boolean } = {}): void {
+  writeFileAtomic(stateFilePath(dataDir), JSON.stringify(state, null, 2) + "\n", opts);
 }
 
-/** Writes `data` to `file` so that a crash at any point leaves either the old or the new content. */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+/**
+ * Writes `data` to `file` so that a crash at any point leaves either the old or the new content. `fsync: false`
+ * (the fleet simulator only) still never leaves a half-written file to a crash of the process, but a power cut may.
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array, opts: { fsync?: boolean } = {}): void {
+  const fsync = opts.fsync ?? true;
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(file)}.${process.pid}.tmp`);
   const fd = openSync(tmp, "w", 0o600);
   try {
     writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
-    fsyncSync(fd);
+    if (fsync) fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
     rmSync(tmp, { force: true });
@@ -128,7 +133,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   }
   closeSync(fd);
   renameSync(tmp, file);
-  fsyncDir(dir);
+  if (fsync) fsyncDir(dir);
 }
 
 /** fsync of a directory makes a rename or a new entry in it durable. */

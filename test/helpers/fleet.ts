@@ -1,9 +1,11 @@
-// Many real device agents in one test process: enrolled in one call (POST /api/devices/import), each with its own data
-// dir and its own mqtt.js client, recording when it connected. For fleet-scale behaviour (reconnect storms).
+// Many real device agents in one test process: enrolled in one call (POST /api/devices/import, through the simulator's
+// enrollDevices), each with its own data dir, the A/B directory module and its own mqtt.js client, recording when it
+// connected. For fleet-scale behaviour (reconnect storms); device-agent/simulator runs simulated devices instead.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseAgentConfig } from "../../device-agent/config.js";
 import { startAgent } from "../../device-agent/agent.js";
+import { enrollDevices } from "../../device-agent/simulator/enroll.js";
 import type { Agent } from "../../device-agent/agent.js";
 import type { TestHub } from "./hub.js";
 import { testAgentConfig } from "./agents.js";
@@ -23,18 +25,13 @@ export interface FleetAgent {
 export async function startFleet(h: TestHub, root: string, count: number, opts: TestAgentConfigOverrides & { prefix?: string } = {}): Promise<FleetAgent[]> {
   const prefix = opts.prefix ?? "fleet";
   const ids = Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(3, "0")}`);
-  const res = await h.api<{ results: Array<{ id: string; ok: boolean; agentConfig?: string; error?: unknown }> }>("POST", "/api/devices/import", {
-    devices: ids.map((id) => ({ id, variant: "sc-x1" })),
-  });
-  if (res.status !== 201) throw new Error(`import: ${res.status} ${JSON.stringify(res.body)}`);
-  const failed = res.body.results.filter((r) => !r.ok);
-  if (failed.length > 0) throw new Error(`import: ${JSON.stringify(failed)}`);
+  const enrolled = await enrollDevices(h.hub.addresses.httpUrl, h.adminToken, ids.map((id) => ({ id, variant: "sc-x1" })));
   const logger = testLogger("fleet");
   return Promise.all(
-    res.body.results.map(async (row) => {
+    enrolled.map(async (row) => {
       const dataDir = join(root, row.id);
       mkdirSync(dataDir, { recursive: true });
-      const parsed = parseAgentConfig(testAgentConfig(row.agentConfig ?? "", dataDir, opts));
+      const parsed = parseAgentConfig(testAgentConfig(row.agentConfig, dataDir, opts));
       if (!parsed.ok) throw new Error(`agent config for ${row.id}: ${JSON.stringify(parsed.problems)}`);
       const agent = await startAgent(parsed.config, { logger });
       const member: FleetAgent = { id: row.id, agent, startedAt: Date.now(), connectedAt: [] };
