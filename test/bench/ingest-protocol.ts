@@ -1,0 +1,14 @@
+// The IPC messages between the ingest benchmark and its publisher processes.
+export type PublisherCommand =
+  | { type: "setup"; url: string; devices: Array<{ id: string; secret: string; seqStart: number }> }
+  | { type: "go"; messages: number; window: number; ratePerS: number }
+  | { type: "exit" };
+
+export type PublisherReply =
+  | { type: "ready" }
+  | { type: "done"; published: number; failed: number; elapsedMs: number; seqs: Record<string, number> }
+  | { type: "error"; message: string };
+
+export function isReply<T extends PublisherReply["type"]>(type: T) {
+  return (m: unknown): m is Extract<PublisherReply, { type: T | "error" }> => typeof m === "object" && m !== null && ((m as { type?: unknown }).type === type || (m as { type?: unknown }).type === "error");
+}

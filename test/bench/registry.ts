@@ -1,0 +1,7 @@
+// Every benchmark, in the order `npm run bench` runs them.
+import type { Bench } from "./types.js";
+import { bench as ingest } from "./ingest.js";
+
+export type AnyBench = Bench<Record<string, string | number | boolean>>;
+
+export const BENCHES: AnyBench[] = [ingest];
