@@ -1,7 +1,9 @@
 // Every benchmark, in the order `npm run bench` runs them.
 import type { Bench } from "./types.js";
 import { bench as ingest } from "./ingest.js";
+import { bench as rules } from "./rules.js";
+import { bench as wire } from "./wire.js";
 
 export type AnyBench = Bench<Record<string, string | number | boolean>>;
 
-export const BENCHES: AnyBench[] = [ingest];
+export const BENCHES: AnyBench[] = [ingest, rules, wire];
