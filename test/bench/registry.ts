@@ -3,7 +3,8 @@ import type { Bench } from "./types.js";
 import { bench as ingest } from "./ingest.js";
 import { bench as rules } from "./rules.js";
 import { bench as wire } from "./wire.js";
+import { bench as agent } from "./agent.js";
 
 export type AnyBench = Bench<Record<string, string | number | boolean>>;
 
-export const BENCHES: AnyBench[] = [ingest, rules, wire];
+export const BENCHES: AnyBench[] = [ingest, rules, wire, agent];

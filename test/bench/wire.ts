@@ -160,7 +160,7 @@ export const bench: Bench<Params> = {
       if (!parsed.ok) throw new Error(`agent config: ${JSON.stringify(parsed.problems)}`);
       const agent = await startAgent(parsed.config, { logger: testLogger("wire-agent") });
       try {
-        // Session setup: connect, subscriptions, retained status, inventory; then the first heartbeat.
+        // Session setup: connect, subscriptions, retained status, inventory.
         await until("the agent connected", () => mqttProxy.openConnections() === 1, 10_000);
         await sleep(Math.max(200, interval * 500));
         const setup = snapshot();
@@ -221,7 +221,7 @@ export const bench: Bench<Params> = {
           { name: "idle hour (as JSON)", value: Math.round(perHourJson), unit: "B" },
           { name: "heartbeat PUBLISH", value: hb ? Math.round(hb.bytes / hb.n) : NaN, unit: "B" },
           { name: "KPI report PUBLISH", value: kpi ? Math.round(kpi.bytes / kpi.n) : NaN, unit: "B" },
-          { name: "session setup", value: setupBytes, unit: "B", note: "CONNECT/CONNACK, SUBSCRIBE, retained status, inventory, first heartbeat; once per (re)connect" },
+          { name: "session setup", value: setupBytes, unit: "B", note: "CONNECT/CONNACK, SUBSCRIBE/SUBACK, retained online status, inventory, their PUBACKs; once per (re)connect" },
           { name: "one rollout (protobuf)", value: Math.round(rolloutBytes), unit: "B", note: "manifest, desired states, transitions, their PUBACKs (MQTT only)" },
           { name: "one rollout (as JSON)", value: Math.round(rolloutJson), unit: "B" },
           { name: "artifact download overhead", value: httpBytes - p.artifactBytes, unit: "B", note: `HTTP bytes beyond the ${p.artifactBytes} B artifact (request, headers), on its own connection` },
