@@ -2,6 +2,7 @@
 // many times MQTT delivers it; the boolean result tells the caller whether this delivery was the first.
 import type { Db } from "../db/database.js";
 import type { DeploymentStateName } from "../../proto/index.js";
+import { LAG_COLUMNS } from "./kpi.repo.js";
 
 export interface TransitionRecord {
   deviceId: string;
@@ -88,13 +89,15 @@ export class TelemetryRepo {
     lagCounts: number[];
   }): boolean {
     const { lagBounds, lagCounts, ...row } = k;
+    // The histogram also goes into the report's lag_0..lag_15 columns (migration 0005), which cohort sums read.
+    const lag = Object.fromEntries(LAG_COLUMNS.map((c, i) => [c, lagCounts[i] ?? 0]));
     const stored =
       this.db
         .prepare(
-          `INSERT OR IGNORE INTO kpi_reports (device_id, seq, event_time, received_at, window_start, window_end, release_id, seconds_up, seconds_down, events_processed, events_dropped, lag_bounds_json, lag_counts_json)
-           VALUES (@deviceId, @seq, @eventTime, @receivedAt, @windowStart, @windowEnd, @releaseId, @secondsUp, @secondsDown, @eventsProcessed, @eventsDropped, @lagBoundsJson, @lagCountsJson)`,
+          `INSERT OR IGNORE INTO kpi_reports (device_id, seq, event_time, received_at, window_start, window_end, release_id, seconds_up, seconds_down, events_processed, events_dropped, lag_bounds_json, lag_counts_json, ${LAG_COLUMNS.join(", ")})
+           VALUES (@deviceId, @seq, @eventTime, @receivedAt, @windowStart, @windowEnd, @releaseId, @secondsUp, @secondsDown, @eventsProcessed, @eventsDropped, @lagBoundsJson, @lagCountsJson, ${LAG_COLUMNS.map((c) => `@${c}`).join(", ")})`,
         )
-        .run({ ...row, lagBoundsJson: JSON.stringify(lagBounds), lagCountsJson: JSON.stringify(lagCounts) }).changes === 1;
+        .run({ ...row, ...lag, lagBoundsJson: JSON.stringify(lagBounds), lagCountsJson: JSON.stringify(lagCounts) }).changes === 1;
     if (stored) {
       const bucket = this.db.prepare("INSERT INTO kpi_lag_buckets (device_id, seq, bucket, count) VALUES (?, ?, ?, ?)");
       lagCounts.forEach((count, i) => {

@@ -3,8 +3,8 @@
 // rule state saved), first with only the rules' window (1 h) of KPI reports stored, then with 24 h.
 //
 // Seeding: devices go straight into SQLite; the release and the rollout are made through the API (every device gets
-// its signed desired state); KPI reports are inserted as the ingest stores them (kpi_reports + kpi_lag_buckets, same
-// release, six non-empty lag buckets each). The last hour holds one report per device per minute (the agent's
+// its signed desired state); KPI reports are inserted as the ingest stores them (kpi_reports with its lag columns +
+// kpi_lag_buckets, same release, six non-empty lag buckets each). The last hour holds one report per device per minute (the agent's
 // default interval), what the 1 h rule window really scans; older history is seeded at one report per
 // `historyWindowS` (15 min by default: 1-minute windows for 24 h at 50k devices are 72M reports and ~430M bucket rows,
 // too many to seed here). Seeding is timed and printed apart.
@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { packageRoot } from "../../hub/db/database.js";
+import { LAG_COLUMNS } from "../../hub/repos/kpi.repo.js";
 import { LAG_BUCKET_BOUNDS_MS } from "../../proto/index.js";
 import { startTestHub } from "../helpers/hub.js";
 import type { TestHub } from "../helpers/hub.js";
@@ -68,8 +69,8 @@ export function seedDevices(h: TestHub, n: number): string[] {
 /** Inserts one report per device every `stepMs` with window_end in (from, to]; returns the reports written. */
 export function seedKpi(h: TestHub, ids: string[], seqBase: Map<string, number>, from: number, to: number, stepMs: number): number {
   const report = h.hub.db.prepare(
-    `INSERT INTO kpi_reports (device_id, seq, event_time, received_at, window_start, window_end, release_id, seconds_up, seconds_down, events_processed, events_dropped, lag_bounds_json, lag_counts_json)
-     VALUES (?, ?, ?, ?, ?, ?, '${RELEASE}', ?, 0, ?, 0, ?, ?)`,
+    `INSERT INTO kpi_reports (device_id, seq, event_time, received_at, window_start, window_end, release_id, seconds_up, seconds_down, events_processed, events_dropped, lag_bounds_json, lag_counts_json, ${LAG_COLUMNS.join(", ")})
+     VALUES (?, ?, ?, ?, ?, ?, '${RELEASE}', ?, 0, ?, 0, ?, ?, ${LAG_COLUMNS.map(() => "?").join(", ")})`,
   );
   const bucket = h.hub.db.prepare("INSERT INTO kpi_lag_buckets (device_id, seq, bucket, count) VALUES (?, ?, ?, ?)");
   const bounds = JSON.stringify(LAG_BUCKET_BOUNDS_MS);
@@ -85,7 +86,7 @@ export function seedKpi(h: TestHub, ids: string[], seqBase: Map<string, number>,
         let seq = seqBase.get(id) ?? 0;
         for (let end = from + stepMs; end <= to; end += stepMs) {
           seq += 1;
-          report.run(id, seq, end, end + 150, end - stepMs, end, stepMs / 1000, events, bounds, countsJson);
+          report.run(id, seq, end, end + 150, end - stepMs, end, stepMs / 1000, events, bounds, countsJson, ...counts);
           for (const [b, c] of BUCKETS) bucket.run(id, seq, b, c);
           written += 1;
         }
