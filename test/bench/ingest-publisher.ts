@@ -5,8 +5,8 @@
 // publish-to-stored latency. Run by ingest.ts through forkTs; talks over the IPC channel only.
 import mqtt from "mqtt";
 import type { MqttClient } from "mqtt";
-import { LAG_BUCKET_BOUNDS_MS, pb, stateToWire, topics } from "../../proto/index.js";
 import type { PublisherCommand, PublisherReply } from "./ingest-protocol.js";
+import { telemetryMessage } from "./ingest-messages.js";
 
 interface Device {
   id: string;
@@ -19,65 +19,6 @@ const startedAt = Date.now();
 
 function reply(m: PublisherReply): void {
   process.send?.(m);
-}
-
-/** One telemetry message of device `d` (the n-th this run): its topic and protobuf payload. */
-export function telemetryMessage(deviceId: string, seq: number, n: number, now: number): { topic: string; payload: Uint8Array } {
-  if (n % 25 === 0) {
-    const m = pb.StateTransition.create({
-      deviceId,
-      seq,
-      eventTime: now,
-      rolloutId: "",
-      releaseId: "rel-2.4.1",
-      fromState: stateToWire("downloading"),
-      state: stateToWire("downloading"),
-      bytesDone: 262_144 * ((n / 25) % 32),
-      bytesTotal: 8_388_608,
-      desiredSeq: 3,
-    });
-    return { topic: topics.up(deviceId, "state"), payload: pb.StateTransition.encode(m).finish() };
-  }
-  if (n % 2 === 1) {
-    const m = pb.Heartbeat.create({
-      deviceId,
-      seq,
-      eventTime: now,
-      uptimeS: Math.floor((now - startedAt) / 1000) + 86_400,
-      currentReleaseId: "rel-2.4.0",
-      deploymentState: stateToWire("activated"),
-      agentVersion: "0.1.0",
-      rejected: {},
-      outboxDepth: 0,
-      outboxBytes: 0,
-      outboxDropped: {},
-      outboxMerged: 0,
-    });
-    return { topic: topics.up(deviceId, "heartbeat"), payload: pb.Heartbeat.encode(m).finish() };
-  }
-  // A minute of a signal controller: ~1,200 detector events, most within 250 ms, a tail to 2 s.
-  const counts = new Array<number>(LAG_BUCKET_BOUNDS_MS.length + 1).fill(0);
-  counts[0] = 700 + (seq % 50);
-  counts[1] = 300;
-  counts[2] = 150;
-  counts[3] = 40;
-  counts[5] = 8;
-  counts[7] = 2;
-  const m = pb.KpiReport.create({
-    deviceId,
-    seq,
-    eventTime: now,
-    windowStart: now - 60_000,
-    windowEnd: now,
-    releaseId: "rel-2.4.0",
-    secondsUp: 60,
-    secondsDown: 0,
-    eventsProcessed: counts.reduce((a, b) => a + b, 0),
-    eventsDropped: 0,
-    lagBucketBoundsMs: [...LAG_BUCKET_BOUNDS_MS],
-    lagBucketCounts: counts,
-  });
-  return { topic: topics.up(deviceId, "kpi"), payload: pb.KpiReport.encode(m).finish() };
 }
 
 async function setup(c: Extract<PublisherCommand, { type: "setup" }>): Promise<void> {
@@ -103,7 +44,7 @@ async function go(c: Extract<PublisherCommand, { type: "go" }>): Promise<void> {
       const wait = due(k) - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       d.seq += 1;
-      const { topic, payload } = telemetryMessage(d.id, d.seq, d.seq, Date.now());
+      const { topic, payload } = telemetryMessage(d.id, d.seq, d.seq, Date.now(), startedAt);
       try {
         await d.client.publishAsync(topic, Buffer.from(payload), { qos: 1 });
         published += 1;
