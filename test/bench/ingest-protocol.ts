@@ -12,3 +12,19 @@ export type PublisherReply =
 export function isReply<T extends PublisherReply["type"]>(type: T) {
   return (m: unknown): m is Extract<PublisherReply, { type: T | "error" }> => typeof m === "object" && m !== null && ((m as { type?: unknown }).type === type || (m as { type?: unknown }).type === "error");
 }
+
+export type SubscriberCommand =
+  | { type: "subscribe"; url: string; clientId: string; auth?: { username: string; password: string } }
+  | { type: "count" }
+  /** Every latency recorded since the last take, and the count. */
+  | { type: "take" };
+
+export type SubscriberReply =
+  | { type: "subscribed" }
+  | { type: "counted"; received: number }
+  | { type: "latencies"; received: number; latencies: number[] }
+  | { type: "error"; message: string };
+
+export function isSubscriberReply<T extends SubscriberReply["type"]>(type: T) {
+  return (m: unknown): m is Extract<SubscriberReply, { type: T | "error" }> => typeof m === "object" && m !== null && ((m as { type?: unknown }).type === type || (m as { type?: unknown }).type === "error");
+}

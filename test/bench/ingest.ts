@@ -14,17 +14,17 @@ import { pino } from "pino";
 import { startBroker } from "../../broker/broker.js";
 import { SqliteCredentialStore } from "../../broker/credentials-sqlite.js";
 import { HUB_MQTT_USERNAME } from "../../hub/mqtt/hub-client.js";
-import { parseTopic, pb, topics } from "../../proto/index.js";
 import { startTestHub } from "../helpers/hub.js";
 import type { TestHub } from "../helpers/hub.js";
 import { TelemetryIngest } from "../../hub/services/ingest.service.js";
-import { isReply } from "./ingest-protocol.js";
+import { isReply, isSubscriberReply } from "./ingest-protocol.js";
+import type { PublisherCommand, SubscriberCommand, SubscriberReply } from "./ingest-protocol.js";
 import { telemetryMessage } from "./ingest-messages.js";
-import type { PublisherCommand } from "./ingest-protocol.js";
 import type { Bench, Figure } from "./types.js";
 import { forkTs, nextMessage, percentile, reap, round, until } from "./util.js";
 
 const PUBLISHER = fileURLToPath(new URL("./ingest-publisher.ts", import.meta.url));
+const SUBSCRIBER = fileURLToPath(new URL("./ingest-subscriber.ts", import.meta.url));
 
 const defaults = {
   /** Enrolled devices, one MQTT connection each, spread over the publisher processes. */
@@ -152,27 +152,32 @@ async function hubRun(h: TestHub, pubs: Publishers, messages: number, window: nu
   return { rate: (messages * 1000) / (t1 - t0), p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), count: lat.length, cpuUsPerMsg: (cpu.user + cpu.system) / messages };
 }
 
-/** A plain QoS 1 subscriber to every device's telemetry, counting and timing what arrives. */
+/** A plain QoS 1 subscriber to every device's telemetry, in a process of its own (ingest-subscriber.ts). */
 async function plainSubscriber(url: string, auth: { username: string; password: string } | undefined) {
-  const client = await mqtt.connectAsync(url, { clientId: `${HUB_MQTT_USERNAME}:bench-${process.pid}`, ...auth, clean: true, protocolVersion: 4, reconnectPeriod: 0 });
-  let received = 0;
-  let latencies: number[] = [];
-  client.on("message", (topic, payload) => {
-    received += 1;
-    const t = parseTopic(topic);
-    if (t?.kind !== "up") return;
-    const m = t.up === "state" ? pb.StateTransition.decode(payload) : t.up === "heartbeat" ? pb.Heartbeat.decode(payload) : pb.KpiReport.decode(payload);
-    latencies.push(Date.now() - Number(m.eventTime));
-  });
-  await client.subscribeAsync(topics.allUp, { qos: 1 });
+  const child = forkTs(SUBSCRIBER);
+  child.send({ type: "subscribe", url, clientId: `${HUB_MQTT_USERNAME}:bench-${process.pid}`, ...(auth ? { auth } : {}) } satisfies SubscriberCommand);
+  const ok = await nextMessage(child, isSubscriberReply("subscribed"), 60_000);
+  if (ok.type === "error") throw new Error(`subscriber: ${ok.message}`);
+  const ask = async (command: SubscriberCommand, type: "counted" | "latencies"): Promise<SubscriberReply> => {
+    const answer = nextMessage(child, isSubscriberReply(type), 60_000);
+    child.send(command);
+    const r: SubscriberReply = await answer;
+    if (r.type === "error") throw new Error(`subscriber: ${r.message}`);
+    return r;
+  };
   return {
-    received: () => received,
-    takeLatencies: () => {
-      const l = latencies;
-      latencies = [];
-      return l;
+    received: async () => {
+      const r = await ask({ type: "count" }, "counted");
+      return r.type === "counted" ? r.received : 0;
     },
-    close: () => client.endAsync(true),
+    takeLatencies: async () => {
+      const r = await ask({ type: "take" }, "latencies");
+      return r.type === "latencies" ? r.latencies : [];
+    },
+    close: async () => {
+      child.disconnect();
+      await reap(child);
+    },
   };
 }
 
@@ -182,15 +187,15 @@ async function forwardRun(url: string, auth: { username: string; password: strin
   try {
     const warm = Math.min(2000, Math.ceil(p.messages / 10));
     await pubs.go(warm, p.window, 0);
-    await until("warm-up forwarded", () => sub.received() >= warm, 120_000, 5);
-    sub.takeLatencies();
-    const base = sub.received();
+    await until("warm-up forwarded", async () => (await sub.received()) >= warm, 120_000, 20);
+    await sub.takeLatencies();
+    const base = await sub.received();
     const t0 = performance.now();
     const sent = pubs.go(p.messages, p.window, 0);
     let t1 = 0;
-    await until(`${p.messages} messages forwarded`, () => sub.received() - base >= p.messages && (t1 = performance.now()) > 0, 600_000, 5);
+    await until(`${p.messages} messages forwarded`, async () => (await sub.received()) - base >= p.messages && (t1 = performance.now()) > 0, 600_000, 5);
     await sent;
-    const lat = sub.takeLatencies();
+    const lat = await sub.takeLatencies();
     const r = { rate: (p.messages * 1000) / (t1 - t0), p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), count: lat.length };
     log(`${what}: ${Math.round(r.rate)} msg/s forwarded, latency p50 ${r.p50} ms, p99 ${r.p99} ms`);
     return r;
