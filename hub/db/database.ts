@@ -1,6 +1,6 @@
 // The one module that opens the hub database: pragmas, then the numbered migrations in hub/db/migrations.
 import Database from "better-sqlite3";
-import type { Database as SqliteDatabase } from "better-sqlite3";
+import type { Database as SqliteDatabase, Statement } from "better-sqlite3";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,6 +46,21 @@ export function migrate(db: Db, migrations = loadMigrations()): string[] {
     applied.push(m.name);
   }
   return applied;
+}
+
+const statements = new WeakMap<Db, Map<string, Statement>>();
+
+/**
+ * The statement for `sql` on `db`, prepared on first use and then reused: better-sqlite3 compiles the SQL again at every
+ * prepare(), which cost more than the insert itself on the telemetry path. For fixed SQL text only (the cache keeps
+ * one statement per text), and never with pluck()/raw()/expand(), which would change the shared statement.
+ */
+export function cachedStatement(db: Db, sql: string): Statement {
+  let byText = statements.get(db);
+  if (!byText) statements.set(db, (byText = new Map<string, Statement>()));
+  let statement = byText.get(sql);
+  if (!statement) byText.set(sql, (statement = db.prepare(sql)));
+  return statement;
 }
 
 export function openDatabase(file: string): Db {

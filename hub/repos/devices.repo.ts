@@ -1,4 +1,5 @@
 // Device registry and MQTT principals (the broker reads mqtt_principals to authenticate).
+import { cachedStatement } from "../db/database.js";
 import type { Db } from "../db/database.js";
 
 export interface Device {
@@ -107,6 +108,11 @@ export interface DeviceRolloutMembership {
 export class DevicesRepo {
   constructor(private readonly db: Db) {}
 
+  /** Fixed SQL on the telemetry path (every device message reads and updates its device row): prepared once. */
+  private statement(sql: string) {
+    return cachedStatement(this.db, sql);
+  }
+
   principalExists(username: string): boolean {
     return this.db.prepare("SELECT 1 FROM mqtt_principals WHERE username = ?").get(username) !== undefined;
   }
@@ -165,7 +171,7 @@ export class DevicesRepo {
   }
 
   get(id: string): Device | undefined {
-    const row = this.db.prepare("SELECT * FROM devices WHERE id = ?").get(id) as DeviceRow | undefined;
+    const row = this.statement("SELECT * FROM devices WHERE id = ?").get(id) as DeviceRow | undefined;
     return row && toDevice(row);
   }
 
@@ -203,7 +209,7 @@ export class DevicesRepo {
   }
 
   setOnline(id: string, online: boolean, now: number): void {
-    this.db.prepare("UPDATE devices SET online = ?, status_changed_at = ?, last_seen_at = ? WHERE id = ?").run(online ? 1 : 0, now, now, id);
+    this.statement("UPDATE devices SET online = ?, status_changed_at = ?, last_seen_at = ? WHERE id = ?").run(online ? 1 : 0, now, now, id);
   }
 
   /**
@@ -214,20 +220,18 @@ export class DevicesRepo {
     id: string,
     h: { at: number; currentReleaseId: string | null; deploymentState: string | null; agentVersion: string | null; rejected: Record<string, number>; outbox: DeviceOutbox },
   ): void {
-    this.db
-      .prepare(
+    this.statement(
         `UPDATE devices SET last_heartbeat_at = @at, last_seen_at = max(coalesce(last_seen_at, 0), @at),
            current_release_id = coalesce(@currentReleaseId, current_release_id), deployment_state = coalesce(@deploymentState, deployment_state),
            agent_version = coalesce(@agentVersion, agent_version), rejected_json = @rejected, outbox_json = @outbox
          WHERE id = @id AND coalesce(last_heartbeat_at, 0) <= @at`,
       )
       .run({ id, ...h, rejected: JSON.stringify(h.rejected), outbox: JSON.stringify(h.outbox) });
-    this.db.prepare("UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), @at) WHERE id = @id").run({ id, at: h.at });
+    this.statement("UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), @at) WHERE id = @id").run({ id, at: h.at });
   }
 
   recordInventory(id: string, inv: { at: number; currentReleaseId: string | null; agentVersion: string | null; baseImageVersion: string | null; appVersion: string | null; json: string }): void {
-    this.db
-      .prepare(
+    this.statement(
         `UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), @at), current_release_id = coalesce(@currentReleaseId, current_release_id),
            agent_version = coalesce(@agentVersion, agent_version), base_image_version = coalesce(@baseImageVersion, base_image_version),
            app_version = coalesce(@appVersion, app_version), inventory_json = @json
@@ -238,20 +242,19 @@ export class DevicesRepo {
 
   /** A device that sends anything is connected now: mark it online if it was not (its will marks it offline). */
   markOnline(id: string, now: number): void {
-    this.db.prepare("UPDATE devices SET online = 1, status_changed_at = ? WHERE id = ? AND online = 0").run(now, id);
+    this.statement("UPDATE devices SET online = 1, status_changed_at = ? WHERE id = ? AND online = 0").run(now, id);
   }
 
   setCurrentRelease(id: string, releaseId: string): void {
-    this.db.prepare("UPDATE devices SET current_release_id = ? WHERE id = ?").run(releaseId, id);
+    this.statement("UPDATE devices SET current_release_id = ? WHERE id = ?").run(releaseId, id);
   }
 
   setHealth(id: string, health: "healthy" | "investigate", reason: string, now: number): void {
-    this.db.prepare("UPDATE devices SET health = ?, health_reason = ?, health_changed_at = ? WHERE id = ?").run(health, reason, now, id);
+    this.statement("UPDATE devices SET health = ?, health_reason = ?, health_changed_at = ? WHERE id = ?").run(health, reason, now, id);
   }
 
   touch(id: string, at: number, deploymentState?: string): void {
-    this.db
-      .prepare("UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), ?), deployment_state = coalesce(?, deployment_state) WHERE id = ?")
+    this.statement("UPDATE devices SET last_seen_at = max(coalesce(last_seen_at, 0), ?), deployment_state = coalesce(?, deployment_state) WHERE id = ?")
       .run(at, deploymentState ?? null, id);
   }
 }

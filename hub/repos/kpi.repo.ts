@@ -5,6 +5,9 @@ import type { Db } from "../db/database.js";
 import { LAG_BUCKET_BOUNDS_MS } from "../../proto/kpi.js";
 import type { KpiSums } from "../rollout/kpi.js";
 
+/** The report columns holding its lag histogram: lag_i is bucket i of LAG_BUCKET_BOUNDS_MS (the last is +Inf). */
+export const LAG_COLUMNS: readonly string[] = Array.from({ length: LAG_BUCKET_BOUNDS_MS.length + 1 }, (_, i) => `lag_${i}`);
+
 export interface KpiScope {
   rolloutId: string;
   releaseId: string;
@@ -32,25 +35,24 @@ const SCOPE_WHERE = `k.release_id = @releaseId AND k.window_end > @from AND k.wi
 export class KpiRepo {
   constructor(private readonly db: Db) {}
 
+  /**
+   * Sums over the scope's devices and window. The scope's devices are the outer loop (CROSS JOIN keeps that order) and
+   * each one's reports are a range of kpi_reports_release_device_window, which holds every summed column: one seek
+   * per device, no table or bucket-row lookups (migration 0006).
+   */
   sums(scope: KpiScope): KpiSums {
-    const params = { ...scope };
-    const totals = this.db
+    const row = this.db
       .prepare(
         `SELECT count(DISTINCT k.device_id) AS devices, coalesce(sum(k.seconds_up), 0) AS secondsUp, coalesce(sum(k.seconds_down), 0) AS secondsDown,
-                coalesce(sum(k.events_processed), 0) AS eventsProcessed, coalesce(sum(k.events_dropped), 0) AS eventsDropped
-         FROM kpi_reports k ${SCOPE_JOIN} WHERE ${SCOPE_WHERE}`,
+                coalesce(sum(k.events_processed), 0) AS eventsProcessed, coalesce(sum(k.events_dropped), 0) AS eventsDropped,
+                ${LAG_COLUMNS.map((c) => `coalesce(sum(k.${c}), 0) AS ${c}`).join(", ")}
+         FROM rollout_devices rd CROSS JOIN kpi_reports k
+           ON k.release_id = @releaseId AND k.device_id = rd.device_id AND k.window_end > @from AND k.window_end <= @to
+         WHERE rd.rollout_id = @rolloutId AND rd.issued_at IS NOT NULL AND (@stage IS NULL OR rd.stage = @stage)`,
       )
-      .get(params) as Omit<KpiSums, "lagBuckets">;
-    const buckets = this.db
-      .prepare(
-        `SELECT b.bucket AS bucket, sum(b.count) AS n FROM kpi_reports k ${SCOPE_JOIN}
-         JOIN kpi_lag_buckets b ON b.device_id = k.device_id AND b.seq = k.seq
-         WHERE ${SCOPE_WHERE} GROUP BY b.bucket`,
-      )
-      .all(params) as Array<{ bucket: number; n: number }>;
-    const lagBuckets = new Array<number>(LAG_BUCKET_BOUNDS_MS.length + 1).fill(0);
-    for (const b of buckets) if (b.bucket >= 0 && b.bucket < lagBuckets.length) lagBuckets[b.bucket] = b.n;
-    return { ...totals, lagBuckets };
+      .get({ ...scope }) as Omit<KpiSums, "lagBuckets"> & Record<string, number>;
+    const lagBuckets = LAG_COLUMNS.map((c) => row[c] ?? 0);
+    return { devices: row.devices, secondsUp: row.secondsUp, secondsDown: row.secondsDown, eventsProcessed: row.eventsProcessed, eventsDropped: row.eventsDropped, lagBuckets };
   }
 
   /** Per-device sums in the scope, to name the devices that weigh most on a metric. */

@@ -1,7 +1,9 @@
 // Device->hub telemetry. Every table is keyed by (device_id, seq): INSERT OR IGNORE stores a message once however
 // many times MQTT delivers it; the boolean result tells the caller whether this delivery was the first.
+import { cachedStatement } from "../db/database.js";
 import type { Db } from "../db/database.js";
 import type { DeploymentStateName } from "../../proto/index.js";
+import { LAG_COLUMNS } from "./kpi.repo.js";
 
 export interface TransitionRecord {
   deviceId: string;
@@ -31,10 +33,14 @@ export interface TelemetryRejection {
 export class TelemetryRepo {
   constructor(private readonly db: Db) {}
 
+  /** Every statement here is fixed text on the telemetry path: prepared once (db/database.ts). */
+  private statement(sql: string) {
+    return cachedStatement(this.db, sql);
+  }
+
   insertTransition(t: TransitionRecord): boolean {
     return (
-      this.db
-        .prepare(
+      this.statement(
           `INSERT OR IGNORE INTO state_transitions (device_id, seq, event_time, received_at, rollout_id, release_id, from_state, state, reason, detail, bytes_done, bytes_total, desired_seq)
            VALUES (@deviceId, @seq, @eventTime, @receivedAt, @rolloutId, @releaseId, @fromState, @state, @reason, @detail, @bytesDone, @bytesTotal, @desiredSeq)`,
         )
@@ -55,8 +61,7 @@ export class TelemetryRepo {
     outboxJson: string;
   }): boolean {
     return (
-      this.db
-        .prepare(
+      this.statement(
           `INSERT OR IGNORE INTO heartbeats (device_id, seq, event_time, received_at, uptime_s, current_release_id, deployment_state, agent_version, rejected_json, outbox_json)
            VALUES (@deviceId, @seq, @eventTime, @receivedAt, @uptimeS, @currentReleaseId, @deploymentState, @agentVersion, @rejectedJson, @outboxJson)`,
         )
@@ -66,8 +71,7 @@ export class TelemetryRepo {
 
   insertInventory(i: { deviceId: string; seq: number; eventTime: number; receivedAt: number; json: string }): boolean {
     return (
-      this.db
-        .prepare("INSERT OR IGNORE INTO inventories (device_id, seq, event_time, received_at, inventory_json) VALUES (@deviceId, @seq, @eventTime, @receivedAt, @json)")
+      this.statement("INSERT OR IGNORE INTO inventories (device_id, seq, event_time, received_at, inventory_json) VALUES (@deviceId, @seq, @eventTime, @receivedAt, @json)")
         .run(i).changes === 1
     );
   }
@@ -89,20 +93,20 @@ export class TelemetryRepo {
   }): boolean {
     const { lagBounds, lagCounts, ...row } = k;
     // A late copy of a window the retention job already rolled up into an hourly row: stored already.
-    const rolled = this.db
-      .prepare("SELECT seq FROM kpi_reports WHERE device_id = ? AND seq_last IS NOT NULL AND seq_last >= ? ORDER BY seq_last LIMIT 1")
+    const rolled = this.statement("SELECT seq FROM kpi_reports WHERE device_id = ? AND seq_last IS NOT NULL AND seq_last >= ? ORDER BY seq_last LIMIT 1")
       .pluck()
       .get(k.deviceId, k.seq) as number | undefined;
     if (rolled !== undefined && rolled <= k.seq) return false;
+    // The histogram also goes into the report's lag_0..lag_15 columns (migration 0006), which cohort sums read.
+    const lag = Object.fromEntries(LAG_COLUMNS.map((c, i) => [c, lagCounts[i] ?? 0]));
     const stored =
-      this.db
-        .prepare(
-          `INSERT OR IGNORE INTO kpi_reports (device_id, seq, event_time, received_at, window_start, window_end, release_id, seconds_up, seconds_down, events_processed, events_dropped, lag_bounds_json, lag_counts_json)
-           VALUES (@deviceId, @seq, @eventTime, @receivedAt, @windowStart, @windowEnd, @releaseId, @secondsUp, @secondsDown, @eventsProcessed, @eventsDropped, @lagBoundsJson, @lagCountsJson)`,
+      this.statement(
+          `INSERT OR IGNORE INTO kpi_reports (device_id, seq, event_time, received_at, window_start, window_end, release_id, seconds_up, seconds_down, events_processed, events_dropped, lag_bounds_json, lag_counts_json, ${LAG_COLUMNS.join(", ")})
+           VALUES (@deviceId, @seq, @eventTime, @receivedAt, @windowStart, @windowEnd, @releaseId, @secondsUp, @secondsDown, @eventsProcessed, @eventsDropped, @lagBoundsJson, @lagCountsJson, ${LAG_COLUMNS.map((c) => `@${c}`).join(", ")})`,
         )
-        .run({ ...row, lagBoundsJson: JSON.stringify(lagBounds), lagCountsJson: JSON.stringify(lagCounts) }).changes === 1;
+        .run({ ...row, ...lag, lagBoundsJson: JSON.stringify(lagBounds), lagCountsJson: JSON.stringify(lagCounts) }).changes === 1;
     if (stored) {
-      const bucket = this.db.prepare("INSERT INTO kpi_lag_buckets (device_id, seq, bucket, count) VALUES (?, ?, ?, ?)");
+      const bucket = this.statement("INSERT INTO kpi_lag_buckets (device_id, seq, bucket, count) VALUES (?, ?, ?, ?)");
       lagCounts.forEach((count, i) => {
         if (count > 0) bucket.run(k.deviceId, k.seq, i, count);
       });
@@ -122,8 +126,7 @@ export class TelemetryRepo {
     detail: string | null;
   }): boolean {
     return (
-      this.db
-        .prepare(
+      this.statement(
           `INSERT OR IGNORE INTO command_acks (device_id, seq, event_time, received_at, command_id, command_seq, status, reason, detail)
            VALUES (@deviceId, @seq, @eventTime, @receivedAt, @commandId, @commandSeq, @status, @reason, @detail)`,
         )
@@ -132,14 +135,12 @@ export class TelemetryRepo {
   }
 
   recordRejection(r: TelemetryRejection): void {
-    this.db
-      .prepare("INSERT INTO telemetry_rejections (received_at, device_id, topic, reason, detail, payload_size) VALUES (@receivedAt, @deviceId, @topic, @reason, @detail, @payloadSize)")
+    this.statement("INSERT INTO telemetry_rejections (received_at, device_id, topic, reason, detail, payload_size) VALUES (@receivedAt, @deviceId, @topic, @reason, @detail, @payloadSize)")
       .run(r);
   }
 
   rejections(limit = 100): TelemetryRejection[] {
-    return this.db
-      .prepare(
+    return this.statement(
         "SELECT received_at AS receivedAt, device_id AS deviceId, topic, reason, detail, payload_size AS payloadSize FROM telemetry_rejections ORDER BY id DESC LIMIT ?",
       )
       .all(limit) as TelemetryRejection[];
@@ -147,8 +148,7 @@ export class TelemetryRepo {
 
   /** A device's transitions in the order the device made them (its seq). */
   transitions(deviceId: string, rolloutId?: string): TransitionRecord[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.statement(
         `SELECT device_id AS deviceId, seq, event_time AS eventTime, received_at AS receivedAt, rollout_id AS rolloutId, release_id AS releaseId,
                 from_state AS fromState, state, reason, detail, bytes_done AS bytesDone, bytes_total AS bytesTotal, desired_seq AS desiredSeq
          FROM state_transitions WHERE device_id = @deviceId AND (@rolloutId IS NULL OR rollout_id = @rolloutId) ORDER BY seq`,

@@ -9,6 +9,7 @@
 import { setImmediate as yieldToEvents } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Db } from "../db/database.js";
+import { LAG_COLUMNS } from "../repos/kpi.repo.js";
 
 export interface RetentionSettings {
   heartbeatsMs: number;
@@ -92,7 +93,8 @@ export class RetentionService {
     const insertBucket = this.db.prepare("INSERT INTO kpi_lag_buckets (device_id, seq, bucket, count) VALUES (?, ?, ?, ?)");
     const writeRolled = this.db.prepare(
       `UPDATE kpi_reports SET seq_last = @seqLast, event_time = @eventTime, received_at = @receivedAt, window_start = @windowStart, window_end = @windowEnd,
-         seconds_up = @secondsUp, seconds_down = @secondsDown, events_processed = @eventsProcessed, events_dropped = @eventsDropped, lag_counts_json = @lagCountsJson
+         seconds_up = @secondsUp, seconds_down = @secondsDown, events_processed = @eventsProcessed, events_dropped = @eventsDropped, lag_counts_json = @lagCountsJson,
+         ${LAG_COLUMNS.map((c) => `${c} = @${c}`).join(", ")}
        WHERE device_id = @deviceId AND seq = @seq`,
     );
     let rolled = 0;
@@ -131,6 +133,8 @@ export class RetentionService {
             eventsProcessed: g.reduce((t, r) => t + r.events_processed, 0),
             eventsDropped: g.reduce((t, r) => t + r.events_dropped, 0),
             lagCountsJson: JSON.stringify(counts),
+            // the histogram columns cohort sums read (migration 0006), from the bucket rows
+            ...Object.fromEntries(LAG_COLUMNS.map((c, i) => [c, buckets.get(i) ?? 0])),
           });
           rolled += g.length;
           written++;

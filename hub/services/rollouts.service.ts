@@ -430,8 +430,15 @@ export class RolloutsService {
       let f = figures.get(key);
       if (!f) {
         const counts = this.d.rollouts.scopeCounts(rollout.id, scopeStage);
+        // The KPI sums are the costly part (SQL over every report of the scope's devices in the window): summed only
+        // when a rule of this scope and window reads them (the default plan's sev1 rule, alone in its scope, never does).
+        const kpiScope: KpiScope = { rolloutId: rollout.id, releaseId: rollout.releaseId, stage: scopeStage, from: now - rule.windowMs, to: now };
+        const kpiRepo = this.d.kpi;
+        let kpi: ScopeFigures["kpi"] | undefined;
         f = {
-          kpi: this.d.kpi.sums({ rolloutId: rollout.id, releaseId: rollout.releaseId, stage: scopeStage, from: now - rule.windowMs, to: now }),
+          get kpi() {
+            return (kpi ??= kpiRepo.sums(kpiScope));
+          },
           started: counts.started,
           failed: counts.failed,
           selfRolledBack: counts.selfRolledBack,

@@ -32,7 +32,7 @@ export interface StatusView {
   progress: Record<string, number>;
   counts: Record<string, number>;
   rollback: { requested: number; confirmed: number; overdue: number };
-  devices: Array<{ deviceId: string; stage: string; state: string; reason: string | null; issuedAt: number | null; previousReleaseId: string | null; rollbackRequestedAt: number | null }>;
+  devices: Array<{ deviceId: string; stage: string; state: string; reason: string | null; detail: string | null; issuedAt: number | null; previousReleaseId: string | null; rollbackRequestedAt: number | null }>;
   events: RolloutEventView[];
 }
 

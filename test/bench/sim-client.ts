@@ -1,0 +1,78 @@
+// The benchmark side of the simulator process (sim-driver.ts): start N devices, wait for them to connect, wait for
+// devices to reach states of a rollout.
+import type { ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { TestHub } from "../helpers/hub.js";
+import { isSimReply } from "./sim-protocol.js";
+import type { SimCommand } from "./sim-protocol.js";
+import { forkTs, nextMessage, reap, sleep } from "./util.js";
+
+const DRIVER = fileURLToPath(new URL("./sim-driver.ts", import.meta.url));
+
+export interface SimProcess {
+  child: ChildProcess;
+  deviceIds: string[];
+  /** Date.now() when startSimulator was called, and when it returned (devices enrolled, agents started). */
+  startCalledAt: number;
+  startedAt: number;
+  /** Waits until `n` devices are connected; first and last first-connection times. */
+  connected(n: number, timeoutMs: number): Promise<{ firstAt: number; lastAt: number }>;
+  /** Waits until `n` devices reported one of `states` for the rollout; when the first and the last did. */
+  reached(rolloutId: string, states: string[], n: number, timeoutMs: number): Promise<{ firstAt: number; lastAt: number }>;
+  stop(): Promise<void>;
+}
+
+export async function startSimProcess(opts: Omit<Extract<SimCommand, { type: "start" }>, "type">): Promise<SimProcess> {
+  const child = forkTs(DRIVER);
+  let connected = { connected: 0, firstAt: null as number | null, lastAt: null as number | null };
+  child.on("message", (m: unknown) => {
+    if (isSimReply("connected")(m) && m.type === "connected") connected = m;
+  });
+  child.send({ type: "start", ...opts } satisfies SimCommand);
+  const started = await nextMessage(child, isSimReply("started"), 30 * 60_000);
+  if (started.type === "error") {
+    child.kill("SIGKILL");
+    throw new Error(`simulator: ${started.message}`);
+  }
+  return {
+    child,
+    deviceIds: started.deviceIds,
+    startCalledAt: started.startCalledAt,
+    startedAt: started.startedAt,
+    async connected(n, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (connected.connected < n || connected.lastAt === null || connected.firstAt === null) {
+        if (Date.now() > deadline) throw new Error(`only ${connected.connected} of ${n} simulated devices connected after ${timeoutMs} ms`);
+        await sleep(100);
+      }
+      return { firstAt: connected.firstAt, lastAt: connected.lastAt };
+    },
+    async reached(rolloutId, states, n, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const answer = nextMessage(child, isSimReply("counted"), 30_000);
+        child.send({ type: "count", rolloutId, states } satisfies SimCommand);
+        const r = await answer;
+        if (r.type === "error") throw new Error(`simulator: ${r.message}`);
+        if (r.devices >= n && r.firstAt !== null && r.lastAt !== null) return { firstAt: r.firstAt, lastAt: r.lastAt };
+        if (Date.now() > deadline) throw new Error(`${rolloutId}: only ${r.devices} of ${n} devices reached ${states.join("|")} after ${timeoutMs} ms`);
+        await sleep(100);
+      }
+    },
+    async stop() {
+      if (child.connected) child.send({ type: "stop" } satisfies SimCommand);
+      await reap(child, 120_000);
+    },
+  };
+}
+
+/** Waits until the hub shows the rollout in `status` (e.g. completed before the next rollout of the same devices). */
+export async function rolloutReaches(h: TestHub, id: string, status: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await h.api<{ rollout?: { status: string } }>("GET", `/api/rollouts/${id}`);
+    if (r.body.rollout?.status === status) return;
+    if (Date.now() > deadline) throw new Error(`rollout ${id} not ${status} after ${timeoutMs} ms (is ${r.body.rollout?.status})`);
+    await sleep(200);
+  }
+}
