@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LAG_BUCKET_BOUNDS_MS } from "../../proto/index.js";
+import { LAG_COLUMNS } from "../../hub/repos/kpi.repo.js";
 import { startTestHub, enroll } from "../helpers/hub.js";
 import type { TestHub } from "../helpers/hub.js";
 import { seededRandom } from "../helpers/random.js";
@@ -49,6 +50,9 @@ const lagHistogram = (from: number, to: number) =>
     .prepare(`SELECT b.bucket, sum(b.count) AS n FROM kpi_lag_buckets b JOIN kpi_reports k ON k.device_id = b.device_id AND k.seq = b.seq
               WHERE k.window_end > ? AND k.window_end <= ? GROUP BY b.bucket ORDER BY b.bucket`)
     .all(from, to);
+/** The histogram columns cohort sums read (migration 0006). */
+const lagColumns = (from: number, to: number) =>
+  h.hub.db.prepare(`SELECT ${LAG_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(", ")} FROM kpi_reports WHERE window_end > ? AND window_end <= ?`).get(from, to);
 const rowsBetween = (from: number, to: number) =>
   h.hub.db.prepare("SELECT seq, seq_last AS seqLast, release_id AS releaseId FROM kpi_reports WHERE window_end > ? AND window_end <= ? ORDER BY seq").all(from, to) as Array<{ seq: number; seqLast: number | null; releaseId: string }>;
 
@@ -68,6 +72,7 @@ describe("retention", () => {
     const recentSpan = [recentStart, recentStart + HOUR] as const;
     const sumsBefore = h.hub.repos.kpi.deviceSums(["sc-1"], ...oldSpan).get("sc-1");
     const lagBefore = lagHistogram(...oldSpan);
+    const lagColumnsBefore = lagColumns(...oldSpan);
     const recentBefore = h.hub.repos.kpi.deviceSums(["sc-1"], ...recentSpan).get("sc-1");
 
     const run = await h.hub.services.retention.run();
@@ -82,6 +87,7 @@ describe("retention", () => {
     ]);
     expect(h.hub.repos.kpi.deviceSums(["sc-1"], ...oldSpan).get("sc-1")).toEqual({ ...sumsBefore, reports: 4 });
     expect(lagHistogram(...oldSpan)).toEqual(lagBefore);
+    expect(lagColumns(...oldSpan)).toEqual(lagColumnsBefore);
     // the recent hour is raw as before
     expect(rowsBetween(...recentSpan).every((r) => r.seqLast === null)).toBe(true);
     expect(h.hub.repos.kpi.deviceSums(["sc-1"], ...recentSpan).get("sc-1")).toEqual(recentBefore);
