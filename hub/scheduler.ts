@@ -7,6 +7,9 @@ import type { Logger } from "pino";
 
 export class RolloutScheduler {
   private task: ScheduledTask | undefined;
+  private running = false;
+  /** Ticks skipped because the previous run was still going. */
+  skipped = 0;
 
   constructor(
     private readonly expression: string,
@@ -19,13 +22,23 @@ export class RolloutScheduler {
     this.task = cron.schedule(
       this.expression,
       async () => {
+        // Never two runs at once. Done here rather than with node-cron's noOverlap, which prints a warning on stderr
+        // for every skipped tick (a slow evaluation under load is expected, not an error).
+        if (this.running) {
+          this.skipped++;
+          this.logger.debug({ job: this.name, skipped: this.skipped }, "previous run still going, tick skipped");
+          return;
+        }
+        this.running = true;
         try {
           await this.tick();
         } catch (err) {
           this.logger.error({ err, job: this.name }, "scheduled job failed");
+        } finally {
+          this.running = false;
         }
       },
-      { name: this.name, noOverlap: true, suppressMissedWarning: true, unref: true },
+      { name: this.name, suppressMissedWarning: true, unref: true },
     );
     this.logger.info({ cron: this.expression, job: this.name }, "scheduler started");
   }

@@ -148,9 +148,12 @@ describe("a long outage", () => {
 describe("an outage longer than the outbox holds", () => {
   it("with a small byte budget: KPI windows merge (the counts add up), heartbeats drop and are counted, a restart while offline loses nothing; after reconnect the hub has every count", async () => {
     const { h, proxy, root } = await setup();
+    const counts = kpiByRelease({ "rel-1": { availability: 0.99 } });
+    let quiet = false;
     const agent: TestAgent = await startTestAgent(h, root, "sc-budget", {
       mqttUrl: proxy.url("mqtt"),
-      kpiSource: kpiByRelease({ "rel-1": { availability: 0.99 } }),
+      // once `quiet`, the source has nothing more to report: the test can wait for the last window to arrive
+      kpiSource: { collect: (w) => (quiet ? null : counts.collect(w)) },
       kpiIntervalS: 0.05,
       extraConfig: { heartbeatIntervalS: 0.1, outbox: { maxBytes: 4096 } },
     });
@@ -184,11 +187,15 @@ describe("an outage longer than the outbox holds", () => {
       const now = agent.agent.outboxStats();
       return seen !== null && seen !== undefined && seen.merged === now.merged && seen.dropped.heartbeat === now.dropped.heartbeat;
     });
-    await agent.agent.stop(); // no more windows: compare what was counted with what was stored
-
+    // no more windows from here; the last ones still in the outbox go out, then what was counted is what was stored
+    quiet = true;
     const sum = (xs: Array<{ secondsUp: number | bigint; secondsDown: number | bigint }>, k: "secondsUp" | "secondsDown") => xs.reduce((t, x) => t + Number(x[k]), 0);
-    const onRel = reports.filter((r) => r.releaseId === "rel-1");
-    const stored = storedKpis(h, "sc-budget").filter((k) => k.windowStart >= Number(onRel[0]!.windowStart));
+    const reportsOnRel = () => reports.filter((r) => r.releaseId === "rel-1");
+    const storedOnRel = () => storedKpis(h, "sc-budget").filter((k) => k.windowStart >= Number(reportsOnRel()[0]!.windowStart));
+    await waitFor("every counted second stored", () => sum(storedOnRel(), "secondsUp") === sum(reportsOnRel(), "secondsUp"), 30_000);
+    await agent.agent.stop();
+    const onRel = reportsOnRel();
+    const stored = storedOnRel();
     // fewer reports than windows (merged), but every count is there: availability is exactly the device's
     expect(stored.length).toBeLessThan(onRel.length);
     expect(sum(stored, "secondsUp")).toBe(sum(onRel, "secondsUp"));
