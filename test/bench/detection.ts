@@ -2,6 +2,7 @@
 // pause_and_rollback availability rule: the time from the moment the breach has lasted its `for` span (the rule's
 // breachSince + for, as the pause event reports them) to the pause event received on the SCADA topic, and to the
 // rollback reaching every device of the cohort (its first rolling_back transition).
+import type { SimProfile } from "../../device-agent/simulator/profiles.js";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,7 +29,7 @@ const defaults = {
 };
 type Params = typeof defaults;
 
-async function release(h: TestHub, id: string, profile: string): Promise<void> {
+async function release(h: TestHub, id: string, profile: SimProfile): Promise<void> {
   const sha = await h.upload(randomBytes(4096));
   const r = await h.api("POST", "/api/releases", { id, version: id, variants: ["sc-x1"], components: [{ name: "app", sha256: sha }], notes: simProfileNotes(profile) });
   if (r.status !== 201) throw new Error(`release ${id}: ${r.status} ${JSON.stringify(r.body)}`);

@@ -1,13 +1,3 @@
-// Reproducible randomness for tests: the same seed draws the same numbers on every run and machine.
-
-/** mulberry32: a small, fast, seedable PRNG; returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Reproducible randomness for tests: the same seed draws the same numbers on every run and machine. One PRNG for
+// the whole project: the simulator's (mulberry32).
+export { seededRandom } from "../../device-agent/simulator/profiles.js";
