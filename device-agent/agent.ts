@@ -354,6 +354,12 @@ class DeviceAgent implements Agent {
       username: deviceId,
       password: secret,
       clean: false,
+      // onConnect subscribes on every connection itself. mqtt.js's own resubscribe remembers a topic as soon as its
+      // SUBSCRIBE is sent, then skips that topic in later subscribe() calls and, when the broker says the session is
+      // present, does not resend it either: a SUBSCRIBE lost to a cut (the manifest's, just after a desired state
+      // arrived) was never retried and the device waited in `pending` for good. Subscribing again to a subscription the
+      // session has is harmless: the broker redelivers the retained desired state and manifest, which are deduped.
+      resubscribe: false,
       protocolVersion: 4,
       keepalive: m.keepaliveS,
       manualConnect: true,

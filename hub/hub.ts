@@ -247,7 +247,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       now,
     });
     await http.listen({ host: config.http.host, port: config.http.port });
-    cleanups.push(() => http.close());
+    cleanups.push(() => closeHttp(http));
     const address = http.server.address();
     const httpPort = typeof address === "object" && address ? address.port : config.http.port;
     addresses.httpUrl = config.http.publicUrl ?? localUrl("http", config.http.host, httpPort);
@@ -288,5 +288,23 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
   } catch (err) {
     await stopAll();
     throw err;
+  }
+}
+
+/** How long a stopping hub lets open HTTP exchanges (a download, an upload) finish before it drops them. */
+const HTTP_CLOSE_GRACE_MS = 5000;
+
+/**
+ * Stops the HTTP server: no new connections, idle ones closed, running requests given HTTP_CLOSE_GRACE_MS. Past that
+ * every connection is dropped: Node's close() otherwise waits on a connection that opened and never sent a request
+ * (a device whose link stalled mid-handshake) until its request timeout, a minute.
+ */
+async function closeHttp(http: { close(): Promise<unknown>; server: { closeAllConnections(): void } }): Promise<void> {
+  const timer = setTimeout(() => http.server.closeAllConnections(), HTTP_CLOSE_GRACE_MS);
+  timer.unref();
+  try {
+    await http.close();
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,15 +1,9 @@
 // fleet: N simulated devices (the fleet simulator, in a process of its own) on one hub: how long they take to connect,
 // the hub's RSS and bytes per connection, the time for a desired state to reach all N, and to roll all N back.
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { startTestHub } from "../helpers/hub.js";
 import type { Bench, Figure } from "./types.js";
-import { loadSimulator, simProfileNotes } from "./simulator-contract.js";
-import { rolloutReaches, startSimProcess } from "./sim-client.js";
+import { ONE_STAGE_PLAN, createRollout, rolloutReaches, simRelease, withSimFleet } from "./sim-client.js";
 import { round } from "./util.js";
 
 const defaults = {
@@ -31,9 +25,6 @@ function rssAfterGc(): number {
   return process.memoryUsage().rss;
 }
 
-/** One stage over the whole fleet: activate at once, no observation window, no rules. */
-export const ONE_STAGE_PLAN = { name: "bench-all", stages: [{ name: "all", kind: "wave", select: { percent: 100 }, observe: 0, activation: "immediate", failureThreshold: 1 }] };
-
 const ALL_STATES = ["pending", "downloading", "verified", "activated", "failed", "cancelled", "rolling_back", "rolled_back"];
 
 export const bench: Bench<Params> = {
@@ -42,80 +33,56 @@ export const bench: Bench<Params> = {
   defaults,
   smoke: { devices: 5, connectJitterMs: 100, timeoutMin: 1 },
   async run(p, log) {
-    await loadSimulator();
-    const dir = mkdtempSync(join(tmpdir(), "verge-bench-fleet-"));
     const figures: Figure[] = [];
     const timeout = p.timeoutMin * 60_000;
-    try {
-      const h = await startTestHub(join(dir, "hub"), { mqtt: { persistence: "level" } });
-      try {
-        const rss0 = rssAfterGc();
-        const sim = await startSimProcess({
-          hubHttpUrl: h.hub.addresses.httpUrl,
-          adminToken: h.adminToken,
-          count: p.devices,
-          dataDir: join(dir, "sim"),
-          kpiIntervalS: p.kpiIntervalS,
-          heartbeatIntervalS: p.heartbeatIntervalS,
-          agentConfig: { mqtt: { connectJitterMs: p.connectJitterMs } },
-        });
-        try {
-          const c = await sim.connected(p.devices, timeout);
-          const rssN = rssAfterGc();
-          log(`${p.devices} devices: enrolled and started in ${((sim.startedAt - sim.startCalledAt) / 1000).toFixed(1)} s, all connected ${((c.lastAt - sim.startCalledAt) / 1000).toFixed(1)} s after the start; hub RSS ${(rss0 / 2 ** 20).toFixed(0)} -> ${(rssN / 2 ** 20).toFixed(0)} MiB`);
-          figures.push(
-            { name: "connect: first to last device", value: round((c.lastAt - c.firstAt) / 1000, 2), unit: "s", note: `first connections spread over the agents' ${p.connectJitterMs} ms jitter window by design` },
-            { name: "connect: start to all connected", value: round((c.lastAt - sim.startCalledAt) / 1000, 2), unit: "s", note: "from startSimulator (enrollment through the API included)" },
-            { name: "hub RSS with N connected", value: round(rssN / 2 ** 20, 1), unit: "MiB", note: "after a full GC; the simulated devices run in another process" },
-            { name: "hub bytes per connection", value: Math.round((rssN - rss0) / p.devices), unit: "B", note: "RSS growth from no device to N connected (sessions, subscriptions, retained status, registry) / N" },
-          );
+    let rss0 = 0;
+    const simOpts = { devices: p.devices, kpiIntervalS: p.kpiIntervalS, heartbeatIntervalS: p.heartbeatIntervalS, agentConfig: { mqtt: { connectJitterMs: p.connectJitterMs } }, timeoutMs: timeout };
+    const before = async () => {
+      rss0 = rssAfterGc();
+    };
+    await withSimFleet("fleet", { mqtt: { persistence: "level" } }, simOpts, async (h, sim) => {
+      const c = await sim.connected(p.devices, timeout);
+      const rssN = rssAfterGc();
+      log(`${p.devices} devices: enrolled and started in ${((sim.startedAt - sim.startCalledAt) / 1000).toFixed(1)} s, all connected ${((c.lastAt - sim.startCalledAt) / 1000).toFixed(1)} s after the start; hub RSS ${(rss0 / 2 ** 20).toFixed(0)} -> ${(rssN / 2 ** 20).toFixed(0)} MiB`);
+      figures.push(
+        { name: "connect: first to last device", value: round((c.lastAt - c.firstAt) / 1000, 2), unit: "s", note: `first connections spread over the agents' ${p.connectJitterMs} ms jitter window by design` },
+        { name: "connect: start to all connected", value: round((c.lastAt - sim.startCalledAt) / 1000, 2), unit: "s", note: "from startSimulator (enrollment through the API included)" },
+        { name: "hub RSS with N connected", value: round(rssN / 2 ** 20, 1), unit: "MiB", note: "after a full GC; the simulated devices run in another process" },
+        { name: "hub bytes per connection", value: Math.round((rssN - rss0) / p.devices), unit: "B", note: "RSS growth from no device to N connected (sessions, subscriptions, retained status, registry) / N" },
+      );
 
-          // Rollout 1 takes every device from its factory state to rel-fleet-1 (timed); rollout 2 to rel-fleet-2; the
-          // rollback of rollout 2 takes them back to rel-fleet-1 (a device with no release before has nothing to go back to).
-          for (const n of [1, 2]) {
-            const sha = await h.upload(randomBytes(p.artifactBytes));
-            const rel = await h.api("POST", "/api/releases", { id: `rel-fleet-${n}`, version: `${n}.0.0`, variants: ["sc-x1"], components: [{ name: "app", sha256: sha }], notes: simProfileNotes("good") });
-            if (rel.status !== 201) throw new Error(`release: ${rel.status} ${JSON.stringify(rel.body)}`);
-          }
-          const t0 = Date.now();
-          const ro = await h.api("POST", "/api/rollouts", { id: "ro-fleet-1", releaseId: "rel-fleet-1", plan: ONE_STAGE_PLAN });
-          if (ro.status !== 201) throw new Error(`rollout: ${ro.status} ${JSON.stringify(ro.body)}`);
-          const created = Date.now();
-          const reachedAll = await sim.reached("ro-fleet-1", ALL_STATES, p.devices, timeout);
-          const activated = await sim.reached("ro-fleet-1", ["activated"], p.devices, timeout);
-          log(`desired state: rollout created in ${((created - t0) / 1000).toFixed(1)} s; all ${p.devices} answered after ${((reachedAll.lastAt - t0) / 1000).toFixed(1)} s, activated after ${((activated.lastAt - t0) / 1000).toFixed(1)} s`);
-          figures.push(
-            { name: "desired state: rollout created", value: round((created - t0) / 1000, 2), unit: "s", note: "POST /api/rollouts: selection, N desired states signed, stored and published" },
-            { name: "desired state: reached all N", value: round((reachedAll.lastAt - t0) / 1000, 2), unit: "s", note: "until every device reported its first transition of the rollout" },
-            { name: "desired state: all N activated", value: round((activated.lastAt - t0) / 1000, 2), unit: "s", note: `each downloaded a ${p.artifactBytes} B artifact from the hub` },
-          );
-          await rolloutReaches(h, "ro-fleet-1", "completed", timeout);
-          const t2 = Date.now();
-          const ro2 = await h.api("POST", "/api/rollouts", { id: "ro-fleet-2", releaseId: "rel-fleet-2", plan: ONE_STAGE_PLAN });
-          if (ro2.status !== 201) throw new Error(`rollout 2: ${ro2.status} ${JSON.stringify(ro2.body)}`);
-          const activated2 = await sim.reached("ro-fleet-2", ["activated"], p.devices, timeout);
-          log(`second rollout: all ${p.devices} activated after ${((activated2.lastAt - t2) / 1000).toFixed(1)} s`);
+      // Rollout 1 takes every device from its factory state to rel-fleet-1 (timed); rollout 2 to rel-fleet-2; the
+      // rollback of rollout 2 takes them back to rel-fleet-1 (a device with no release before has nothing to go back to).
+      for (const n of [1, 2]) await simRelease(h, `rel-fleet-${n}`, "good", p.artifactBytes);
+      const t0 = Date.now();
+      await createRollout(h, { id: "ro-fleet-1", releaseId: "rel-fleet-1", plan: ONE_STAGE_PLAN });
+      const created = Date.now();
+      const reachedAll = await sim.reached("ro-fleet-1", ALL_STATES, p.devices, timeout);
+      const activated = await sim.reached("ro-fleet-1", ["activated"], p.devices, timeout);
+      log(`desired state: rollout created in ${((created - t0) / 1000).toFixed(1)} s; all ${p.devices} answered after ${((reachedAll.lastAt - t0) / 1000).toFixed(1)} s, activated after ${((activated.lastAt - t0) / 1000).toFixed(1)} s`);
+      figures.push(
+        { name: "desired state: rollout created", value: round((created - t0) / 1000, 2), unit: "s", note: "POST /api/rollouts: selection, N desired states signed, stored and published" },
+        { name: "desired state: reached all N", value: round((reachedAll.lastAt - t0) / 1000, 2), unit: "s", note: "until every device reported its first transition of the rollout" },
+        { name: "desired state: all N activated", value: round((activated.lastAt - t0) / 1000, 2), unit: "s", note: `each downloaded a ${p.artifactBytes} B artifact from the hub` },
+      );
+      await rolloutReaches(h, "ro-fleet-1", "completed", timeout);
+      const t2 = Date.now();
+      await createRollout(h, { id: "ro-fleet-2", releaseId: "rel-fleet-2", plan: ONE_STAGE_PLAN });
+      const activated2 = await sim.reached("ro-fleet-2", ["activated"], p.devices, timeout);
+      log(`second rollout: all ${p.devices} activated after ${((activated2.lastAt - t2) / 1000).toFixed(1)} s`);
 
-          const t1 = Date.now();
-          const rb = await h.api("POST", "/api/rollouts/ro-fleet-2/rollback", { reason: "benchmark" });
-          if (rb.status !== 200) throw new Error(`rollback: ${rb.status} ${JSON.stringify(rb.body)}`);
-          const asked = await sim.reached("ro-fleet-2", ["rolling_back", "rolled_back"], p.devices, timeout);
-          const back = await sim.reached("ro-fleet-2", ["rolled_back"], p.devices, timeout);
-          log(`rollback: all ${p.devices} rolling back after ${((asked.lastAt - t1) / 1000).toFixed(1)} s, rolled back after ${((back.lastAt - t1) / 1000).toFixed(1)} s`);
-          figures.push(
-            { name: "rollback: reached all N", value: round((asked.lastAt - t1) / 1000, 2), unit: "s", note: "from POST .../rollback until every device reported rolling_back" },
-            { name: "rollback: all N rolled back", value: round((back.lastAt - t1) / 1000, 2), unit: "s" },
-            { name: "hub RSS after the rollout", value: round(rssAfterGc() / 2 ** 20, 1), unit: "MiB" },
-          );
-        } finally {
-          await sim.stop();
-        }
-      } finally {
-        await h.stop();
-      }
-      return { params: p, figures };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      const t1 = Date.now();
+      const rb = await h.api("POST", "/api/rollouts/ro-fleet-2/rollback", { reason: "benchmark" });
+      if (rb.status !== 200) throw new Error(`rollback: ${rb.status} ${JSON.stringify(rb.body)}`);
+      const asked = await sim.reached("ro-fleet-2", ["rolling_back", "rolled_back"], p.devices, timeout);
+      const back = await sim.reached("ro-fleet-2", ["rolled_back"], p.devices, timeout);
+      log(`rollback: all ${p.devices} rolling back after ${((asked.lastAt - t1) / 1000).toFixed(1)} s, rolled back after ${((back.lastAt - t1) / 1000).toFixed(1)} s`);
+      figures.push(
+        { name: "rollback: reached all N", value: round((asked.lastAt - t1) / 1000, 2), unit: "s", note: "from POST .../rollback until every device reported rolling_back" },
+        { name: "rollback: all N rolled back", value: round((back.lastAt - t1) / 1000, 2), unit: "s" },
+        { name: "hub RSS after the rollout", value: round(rssAfterGc() / 2 ** 20, 1), unit: "MiB" },
+      );
+    }, before);
+    return { params: p, figures };
   },
 };

@@ -1,7 +1,15 @@
 // The benchmark side of the simulator process (sim-driver.ts): start N devices, wait for them to connect, wait for
-// devices to reach states of a rollout.
+// devices to reach states of a rollout; and what the fleet and detection benchmarks share around it (a hub in a temp
+// dir, releases with a behaviour profile, a one-stage plan).
 import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { profileNotes } from "../../device-agent/simulator/profiles.js";
+import type { SimProfile } from "../../device-agent/simulator/profiles.js";
+import { startTestHub } from "../helpers/hub.js";
 import type { TestHub } from "../helpers/hub.js";
 import { isSimReply } from "./sim-protocol.js";
 import type { SimCommand } from "./sim-protocol.js";
@@ -74,5 +82,59 @@ export async function rolloutReaches(h: TestHub, id: string, status: string, tim
     if (r.body.rollout?.status === status) return;
     if (Date.now() > deadline) throw new Error(`rollout ${id} not ${status} after ${timeoutMs} ms (is ${r.body.rollout?.status})`);
     await sleep(200);
+  }
+}
+
+/** One stage over the whole fleet: activate at once, no observation window, no rules. */
+export const ONE_STAGE_PLAN = { name: "bench-all", stages: [{ name: "all", kind: "wave", select: { percent: 100 }, observe: 0, activation: "immediate", failureThreshold: 1 }] };
+
+/** A release of one random artifact for the simulator's devices (variant sc-x1), behaving as `profile`. */
+export async function simRelease(h: TestHub, id: string, profile: SimProfile, artifactBytes = 4096): Promise<void> {
+  const sha = await h.upload(randomBytes(artifactBytes));
+  const r = await h.api("POST", "/api/releases", { id, version: id, variants: ["sc-x1"], components: [{ name: "app", sha256: sha }], notes: profileNotes(profile) });
+  if (r.status !== 201) throw new Error(`release ${id}: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+/** Creates a rollout through the API; throws with the hub's answer unless it is created. */
+export async function createRollout(h: TestHub, body: Record<string, unknown>): Promise<void> {
+  const r = await h.api("POST", "/api/rollouts", body);
+  if (r.status !== 201) throw new Error(`rollout ${String(body.id)}: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+/**
+ * Runs `fn` with a hub on a temp dir and a simulator process of `devices` devices, all connected; stops both and
+ * removes the dir after, whatever happens.
+ */
+export async function withSimFleet<T>(
+  name: string,
+  hubConfig: Parameters<typeof startTestHub>[1],
+  sim: { devices: number; kpiIntervalS: number; heartbeatIntervalS: number; agentConfig?: Record<string, unknown>; timeoutMs: number },
+  fn: (h: TestHub, fleet: SimProcess) => Promise<T>,
+  before?: (h: TestHub) => Promise<void>,
+): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), `verge-bench-${name}-`));
+  try {
+    const h = await startTestHub(join(dir, "hub"), hubConfig);
+    try {
+      await before?.(h);
+      const fleet = await startSimProcess({
+        hubHttpUrl: h.hub.addresses.httpUrl,
+        adminToken: h.adminToken,
+        count: sim.devices,
+        dataDir: join(dir, "sim"),
+        kpiIntervalS: sim.kpiIntervalS,
+        heartbeatIntervalS: sim.heartbeatIntervalS,
+        agentConfig: sim.agentConfig ?? {},
+      });
+      try {
+        return await fn(h, fleet);
+      } finally {
+        await fleet.stop();
+      }
+    } finally {
+      await h.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -3,8 +3,8 @@
 // the IPC carries counts, not one message per device.
 import { stateFromWire } from "../../proto/index.js";
 import type { verge } from "../../proto/index.js";
-import { loadSimulator } from "./simulator-contract.js";
-import type { Simulator } from "./simulator-contract.js";
+import { startSimulator } from "../../device-agent/simulator/index.js";
+import type { Simulator } from "../../device-agent/simulator/index.js";
 import type { SimCommand, SimReply } from "./sim-protocol.js";
 
 let sim: Simulator | undefined;
@@ -19,7 +19,6 @@ function reply(m: SimReply): void {
 async function handle(c: SimCommand): Promise<void> {
   switch (c.type) {
     case "start": {
-      const startSimulator = await loadSimulator();
       const startCalledAt = Date.now();
       sim = await startSimulator({
         hubHttpUrl: c.hubHttpUrl,

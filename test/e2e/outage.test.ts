@@ -253,6 +253,32 @@ describe("cuts at the worst moments", () => {
     expect(h.hub.repos.rollouts.devices("ro-cut")[0]).toMatchObject({ state: "activated" });
   }, 90_000);
 
+  it("the link drops just as the device asks for the manifest: the lost SUBSCRIBE is sent again on reconnect and the device activates", async () => {
+    const { h, proxy, root } = await setup();
+    const agent: TestAgent = await startTestAgent(h, root, "sc-sub", { mqttUrl: proxy.url("mqtt") });
+    cleanups.push(() => agent.agent.stop());
+    await waitFor("the device online", () => h.hub.repos.devices.get("sc-sub")?.online === true);
+    // From here nothing the device sends reaches the hub: its pending transition and the manifest SUBSCRIBE that
+    // follows it wait in the proxy, and the cut throws them away. The transition is in the outbox and is resent; the
+    // SUBSCRIBE (mqtt.js remembered it as sent) was not, and the device used to wait in pending for ever.
+    proxy.stall({ direction: "up" });
+    agent.agent.events.on("transition", (t: verge.v1.StateTransition) => {
+      if (stateFromWire(t.state) !== "pending") return;
+      setImmediate(() => {
+        proxy.cutAll();
+        proxy.resume("up");
+      });
+    });
+    await makeRelease(h, "rel-1", 64 * 1024);
+    const created = await h.api("POST", "/api/rollouts", { id: "ro-sub", releaseId: "rel-1", devices: ["sc-sub"] });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+
+    await waitForStatus(h, "ro-sub", "completed", (s) => s.rollout.status === "completed", 30_000);
+    expect(proxy.faults().some((f) => f.kind === "cut")).toBe(true);
+    expect(agent.agent.snapshot().installed.currentReleaseId).toBe("rel-1");
+    expect(h.hub.repos.telemetry.transitions("sc-sub", "ro-sub").map((t) => t.state).filter((s) => s !== "downloading")).toEqual(["pending", "verified", "activated"]);
+  }, 60_000);
+
   it("a health check failing after activation, with the link cut: the device switches back on its own, and the hub hears of it on reconnect", async () => {
     const { h, proxy, root } = await setup();
     let failing = false;

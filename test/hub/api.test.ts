@@ -260,3 +260,25 @@ describe("telemetry ingest", () => {
     expect(await h.hub.services.rollouts.refreshExpiring(Date.now() + ttl * 2)).toBe(0);
   });
 });
+
+describe("stopping the hub", () => {
+  it("does not wait on HTTP connections that never finish a request: stop returns and they are closed", async () => {
+    const t = tempDir();
+    const own = await startTestHub(t.dir);
+    try {
+      const port = Number(new URL(own.hub.addresses.httpUrl).port);
+      // a link that stalled during the handshake of a request, and one that never sent a byte
+      const sockets = [connect(port, "127.0.0.1"), connect(port, "127.0.0.1")];
+      await Promise.all(sockets.map((s) => new Promise((r) => s.once("connect", r))));
+      sockets[0]!.write("GET /api/health HTTP/1.1\r\nHost: hub\r\n");
+      const closed = sockets.map((s) => new Promise<void>((r) => s.once("close", () => r())));
+      for (const s of sockets) s.on("error", () => {});
+      // Node's close() alone waited for their request timeout (a minute), past this test's timeout
+      await own.stop();
+      await Promise.all(closed);
+      expect(sockets.every((s) => s.destroyed)).toBe(true);
+    } finally {
+      t.cleanup();
+    }
+  }, 20_000);
+});
