@@ -22,9 +22,11 @@ import { AuditRepo } from "./repos/audit.repo.js";
 import { DevicesRepo } from "./repos/devices.repo.js";
 import { ReleasesRepo } from "./repos/releases.repo.js";
 import { RolloutsRepo } from "./repos/rollouts.repo.js";
+import { BrakesRepo } from "./repos/brakes.repo.js";
 import { CohortsRepo } from "./repos/cohorts.repo.js";
 import { IncidentsRepo } from "./repos/incidents.repo.js";
 import { KpiRepo } from "./repos/kpi.repo.js";
+import { BrakesService } from "./services/brakes.service.js";
 import { CohortsService } from "./services/cohorts.service.js";
 import { IncidentsService } from "./services/incidents.service.js";
 import { RolloutScheduler } from "./scheduler.js";
@@ -72,6 +74,7 @@ export interface Hub {
     audit: AuditRepo;
     kpi: KpiRepo;
     cohorts: CohortsRepo;
+    brakes: BrakesRepo;
     incidents: IncidentsRepo;
     diagnostics: DiagnosticsRepo;
   };
@@ -113,6 +116,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       audit: new AuditRepo(db),
       kpi: new KpiRepo(db),
       cohorts: new CohortsRepo(db),
+      brakes: new BrakesRepo(db),
       incidents: new IncidentsRepo(db),
       diagnostics: new DiagnosticsRepo(db),
     };
@@ -169,6 +173,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       releases: repos.releases,
       devices: repos.devices,
       cohorts: repos.cohorts,
+      brakes: repos.brakes,
       incidents: repos.incidents,
       keys,
       publisher: mqttClient,
@@ -209,6 +214,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
     });
     rolloutsRef.diagnostics = diagnostics;
     const cohorts = new CohortsService(db, repos.cohorts, repos.devices, repos.releases, auditor, now);
+    const brakes = new BrakesService({ db, brakes: repos.brakes, cohorts: repos.cohorts, rollouts, publisher: mqttClient, auditor, logger: logger.child({ module: "brakes" }), now });
     const sessions = new BrokerSessions(broker.aedes);
     sessions.start();
     const scada = new ScadaService({ devices: repos.devices, auditor, mqttUrl: () => addresses.mqttUrl, disconnect: (username) => sessions.closeAll(username), now });
@@ -238,6 +244,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       releases,
       rollouts,
       cohorts,
+      brakes,
       incidents,
       scada,
       kpi: repos.kpi,
@@ -253,6 +260,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
     addresses.httpUrl = config.http.publicUrl ?? localUrl("http", config.http.host, httpPort);
 
     const republished = await rollouts.republishActive();
+    await brakes.publishStatus();
     await rollouts.refreshExpiring();
     const refresher = setInterval(() => {
       rollouts.refreshExpiring().catch((err: unknown) => logger.error({ err }, "re-signing desired states failed"));

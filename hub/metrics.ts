@@ -27,7 +27,7 @@ const STAGE_STATUSES: Record<StageKind, readonly string[]> = {
   wave: ["pending", "active", "completed", "paused"],
 };
 /** Pause causes besides rule names. */
-const PAUSE_REASONS = ["operator", "failure_threshold"] as const;
+const PAUSE_REASONS = ["operator", "failure_threshold", "circuit_breaker"] as const;
 
 /** A rule metric's value in base units: lag thresholds and measurements are kept in ms, exported in seconds. */
 export function inBaseUnits(metric: RuleMetric, value: number): number {
@@ -158,6 +158,13 @@ export class HubMetrics {
     registers: [this.registry],
     collect: this.prune,
   });
+  private readonly breakerTrips = new Counter({
+    name: "verge_circuit_breaker_trips_total",
+    help: "Stages paused by their circuit breaker (consecutive device failures), by rollout and stage",
+    labelNames: ["rollout", "stage"] as const,
+    registers: [this.registry],
+    collect: this.prune,
+  });
   private readonly alerts = new Counter({
     name: "verge_rule_alerts_total",
     help: "Rules with action alert that fired, by rollout and rule",
@@ -209,6 +216,10 @@ export class HubMetrics {
 
   pauseEvent(rollout: string, reasons: string[]): void {
     for (const reason of reasons) this.pauseEvents.inc(this.track(this.pauseEvents, { rollout, reason }));
+  }
+
+  breakerTripped(rollout: string, stage: string): void {
+    this.breakerTrips.inc(this.track(this.breakerTrips, { rollout, stage }));
   }
 
   alert(rollout: string, rule: string): void {
@@ -273,6 +284,41 @@ export class HubMetrics {
         this.set({ measure: "merged" }, r.merged);
         this.set({ measure: "dropped_kpi" }, r.droppedKpi);
         this.set({ measure: "dropped_heartbeat" }, r.droppedHeartbeat);
+      },
+    });
+    new Gauge({
+      name: "verge_fleet_frozen",
+      help: "1 while the fleet-wide freeze (verge freeze on) stops every rollout from advancing and devices from activating, else 0",
+      registers: [registry],
+      collect() {
+        const r = db.prepare("SELECT frozen FROM fleet_freeze WHERE id = 1").get() as { frozen: number } | undefined;
+        this.set(r?.frozen === 1 ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: "verge_cohort_disabled",
+      help: "1 for each cohort switched off (verge cohort disable): its devices get no new desired state and do not activate",
+      labelNames: ["cohort"] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const r of db.prepare("SELECT name FROM cohorts WHERE disabled_at IS NOT NULL AND active = 1").all() as Array<{ name: string }>) this.set({ cohort: r.name }, 1);
+      },
+    });
+    new Gauge({
+      name: "verge_rollout_devices_held",
+      help: "Devices of each rollout in progress held by a brake (the freeze or a disabled cohort): told not to activate, or not started",
+      labelNames: ["rollout"] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        const rows = db
+          .prepare(
+            `SELECT r.id AS rollout, (SELECT count(*) FROM rollout_devices rd WHERE rd.rollout_id = r.id AND rd.held_at IS NOT NULL) AS n
+             FROM rollouts r WHERE r.status IN ('active', 'paused')`,
+          )
+          .all() as Array<{ rollout: string; n: number }>;
+        for (const r of rows) this.set({ rollout: r.rollout }, r.n);
       },
     });
     new Gauge({

@@ -22,6 +22,8 @@ export const topics = {
   status: (deviceId: string) => `${TOPIC_ROOT}/devices/${deviceId}/status`,
   rolloutStatus: (rolloutId: string) => `${TOPIC_ROOT}/rollouts/${rolloutId}/status`,
   rolloutEvents: (rolloutId: string) => `${TOPIC_ROOT}/rollouts/${rolloutId}/events`,
+  /** Retained JSON for SCADA: the fleet-wide freeze and the disabled cohorts. */
+  fleetStatus: `${TOPIC_ROOT}/fleet/status`,
   /** What the hub subscribes to for device telemetry. */
   allUp: `${TOPIC_ROOT}/devices/+/up/+`,
   allStatus: `${TOPIC_ROOT}/devices/+/status`,

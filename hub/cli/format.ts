@@ -124,3 +124,16 @@ export function metricValue(metric: string | null, value: number | null | undefi
   if (metric?.startsWith("event_lag")) return millis(value);
   return String(value);
 }
+
+/**
+ * The brakes on a rollout in one line ("" when none): FROZEN (with who and why) and disabled cohorts, with the devices
+ * they hold. Shown by `rollout status`, `--watch` and `rollout list`.
+ */
+export function brakesLine(b: { freeze: { reason: string | null; changedBy: string | null; changedAt: number | null } | null; disabledCohorts: string[]; held: number } | undefined): string {
+  if (!b || (!b.freeze && b.disabledCohorts.length === 0 && b.held === 0)) return "";
+  const parts: string[] = [];
+  if (b.freeze) parts.push(`FLEET FROZEN ${ago(b.freeze.changedAt)} by ${b.freeze.changedBy ?? "?"}: ${b.freeze.reason ?? "no reason given"}`);
+  if (b.disabledCohorts.length) parts.push(`cohort(s) disabled: ${b.disabledCohorts.join(", ")}`);
+  parts.push(`${b.held} device(s) held (not activating)`);
+  return `BRAKES  ${parts.join("; ")}`;
+}

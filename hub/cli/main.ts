@@ -8,6 +8,7 @@ import { createCli } from "./context.js";
 import { registerAuditCommands } from "./commands/audit.js";
 import { registerCohortCommands } from "./commands/cohort.js";
 import { registerDeviceCommands } from "./commands/device.js";
+import { registerFreezeCommands } from "./commands/freeze.js";
 import { registerIncidentCommands } from "./commands/incident.js";
 import { registerReleaseCommands } from "./commands/release.js";
 import { registerRolloutCommands } from "./commands/rollout.js";
@@ -52,6 +53,7 @@ From nothing to a rollout:
   verge rollout status <rollout id> --watch                   # live progress until it completes
   verge rollout promote <rollout id>                          # when a stage awaits approval
   verge rollout pause|resume|retry|abort|rollback <rollout id> --reason "..."
+  verge freeze on --reason "..."                              # stop every rollout; verge cohort disable NAME for one cohort
 
 Access and accountability:
   verge token create ci --role release-manager                # roles: viewer, operator, release-manager, admin
@@ -68,6 +70,7 @@ registerReleaseCommands(cli);
 registerRolloutCommands(cli);
 registerCohortCommands(cli);
 registerIncidentCommands(cli);
+registerFreezeCommands(cli);
 registerTokenCommands(cli);
 registerAuditCommands(cli);
 registerScadaCommands(cli);

@@ -15,6 +15,7 @@ import type { AuditRepo } from "../repos/audit.repo.js";
 import type { RegistryService } from "../services/registry.service.js";
 import type { ReleasesService } from "../services/releases.service.js";
 import type { RolloutsService } from "../services/rollouts.service.js";
+import type { BrakesService } from "../services/brakes.service.js";
 import type { CohortsService } from "../services/cohorts.service.js";
 import type { IncidentsService } from "../services/incidents.service.js";
 import type { KpiRepo } from "../repos/kpi.repo.js";
@@ -44,6 +45,7 @@ export interface HttpDeps {
   releases: ReleasesService;
   rollouts: RolloutsService;
   cohorts: CohortsService;
+  brakes: BrakesService;
   incidents: IncidentsService;
   scada: ScadaService;
   kpi: KpiRepo;
@@ -131,9 +133,9 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
         const totalCount = deps.rollouts.count(filter);
         const rollouts = deps.rollouts.page(filter, pageSize, (page - 1) * pageSize).map((r) => {
           const v = deps.rollouts.status(r.id, { devices: false });
-          return { ...r, activeStage: v.activeStage, gates: v.gates, progress: v.counts };
+          return { ...r, activeStage: v.activeStage, gates: v.gates, brakes: v.brakes, progress: v.counts };
         });
-        return { rollouts, page, pageSize, totalCount, totalPages: Math.max(1, Math.ceil(totalCount / pageSize)) };
+        return { rollouts, freeze: deps.brakes.status(), page, pageSize, totalCount, totalPages: Math.max(1, Math.ceil(totalCount / pageSize)) };
       });
       // A rollout's device view links each device's diagnostics bundle asked during the rollout (e.g. after its failure).
       const withDiagnostics = <T extends { deviceId: string }>(rolloutId: string, devices: T[]) => {
@@ -178,6 +180,18 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
         return deps.rollouts.status(request.params.id, { devices: false });
       });
 
+      // The brakes: the fleet-wide freeze and per-cohort switches. Operators may pull them, as they may pause.
+      api.get("/freeze", { config: { role: "viewer" } }, async () => deps.brakes.status());
+      api.post("/freeze/on", { config: { role: "operator" } }, async (request) => deps.brakes.freeze(true, request.body, actor(request)));
+      api.post("/freeze/off", { config: { role: "operator" } }, async (request) => deps.brakes.freeze(false, request.body, actor(request)));
+      api.post<{ Params: { name: string } }>("/cohorts/:name/disable", { config: { role: "operator" } }, async (request) => ({
+        ...(await deps.brakes.setCohort(request.params.name, false, request.body, actor(request))),
+        cohort: deps.cohorts.get(request.params.name),
+      }));
+      api.post<{ Params: { name: string } }>("/cohorts/:name/enable", { config: { role: "operator" } }, async (request) => ({
+        ...(await deps.brakes.setCohort(request.params.name, true, request.body, actor(request))),
+        cohort: deps.cohorts.get(request.params.name),
+      }));
       api.get("/cohorts", { config: { role: "viewer" } }, async () => ({ cohorts: deps.cohorts.list() }));
       api.get<{ Params: { name: string } }>("/cohorts/:name", { config: { role: "viewer" } }, async (request) => ({ cohort: deps.cohorts.get(request.params.name) }));
       api.post("/cohorts", { config: { role: "release-manager" } }, async (request, reply) => reply.code(201).send({ cohort: deps.cohorts.create(request.body, actor(request)) }));

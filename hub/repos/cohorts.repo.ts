@@ -13,6 +13,8 @@ export interface Cohort {
   createdAt: number;
   createdBy: string;
   retiredAt: number | null;
+  /** Switched off (`verge cohort disable`): its devices are held. Null when enabled. */
+  disabled: { at: number; by: string | null; reason: string | null } | null;
   members: string[];
 }
 
@@ -84,6 +86,7 @@ export class CohortsRepo {
       createdAt: r.created_at as number,
       createdBy: r.created_by as string,
       retiredAt: r.retired_at as number | null,
+      disabled: r.disabled_at == null ? null : { at: r.disabled_at as number, by: r.disabled_by as string | null, reason: r.disabled_reason as string | null },
       members,
     };
   }

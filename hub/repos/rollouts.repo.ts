@@ -40,6 +40,9 @@ export interface RolloutDevice {
   rollbackRequestedAt: number | null;
   rollbackDoneAt: number | null;
   rollbackOverdueAt: number | null;
+  /** Since when a brake holds the device (its desired state says: do not activate), and which ("freeze", "cohort:NAME"). */
+  heldAt: number | null;
+  heldBy: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -60,6 +63,8 @@ export interface StageRow {
   approvedBy: string | null;
   completedAt: number | null;
   failedAt: number | null;
+  /** The circuit breaker counts failures finished after this (an operator's resume resets it). */
+  breakerResetAt: number | null;
 }
 
 export interface RuleRow extends RuleDef, RuleState {
@@ -208,8 +213,8 @@ export class RolloutsRepo {
     return (this.db.prepare("SELECT * FROM rollout_stages WHERE rollout_id = ? ORDER BY idx").all(rolloutId) as Row[]).map(toStage);
   }
 
-  patchStage(rolloutId: string, p: StagePatch & { approvedBy?: string }): void {
-    const columns: Array<[keyof StagePatch | "approvedBy", string]> = [
+  patchStage(rolloutId: string, p: StagePatch & { approvedBy?: string; breakerResetAt?: number }): void {
+    const columns: Array<[keyof StagePatch | "approvedBy" | "breakerResetAt", string]> = [
       ["status", "status"],
       ["startedAt", "started_at"],
       ["activationIssuedAt", "activation_issued_at"],
@@ -220,6 +225,7 @@ export class RolloutsRepo {
       ["approvedBy", "approved_by"],
       ["completedAt", "completed_at"],
       ["failedAt", "failed_at"],
+      ["breakerResetAt", "breaker_reset_at"],
     ];
     const sets: string[] = [];
     const params: Record<string, unknown> = { rolloutId, name: p.name };
@@ -300,6 +306,46 @@ export class RolloutsRepo {
          WHERE rollout_id = @rolloutId AND device_id = @deviceId`,
       )
       .run({ rolloutId, deviceId, seq, now, deadlineAt, activate: activate ? 1 : 0 });
+  }
+
+  /**
+   * A brake holds the device: its desired state (if it had one asking to activate) now says "do not activate", so it
+   * has no deadline and its activation is to be issued again when it is let go.
+   */
+  hold(rolloutId: string, deviceId: string, cause: string, now: number): void {
+    this.db
+      .prepare("UPDATE rollout_devices SET held_at = coalesce(held_at, ?), held_by = ?, activate_issued = 0, deadline_at = NULL WHERE rollout_id = ? AND device_id = ?")
+      .run(now, cause, rolloutId, deviceId);
+  }
+
+  unhold(rolloutId: string, deviceId: string): void {
+    this.db.prepare("UPDATE rollout_devices SET held_at = NULL, held_by = NULL WHERE rollout_id = ? AND device_id = ?").run(rolloutId, deviceId);
+  }
+
+  /** Held devices per stage. */
+  heldCounts(rolloutId: string): Map<string, number> {
+    const rows = this.db.prepare("SELECT stage, count(*) AS n FROM rollout_devices WHERE rollout_id = ? AND held_at IS NOT NULL GROUP BY stage").all(rolloutId) as Array<{
+      stage: string;
+      n: number;
+    }>;
+    return new Map(rows.map((r) => [r.stage, r.n]));
+  }
+
+  /**
+   * The stage's current run of failures for the circuit breaker: of its devices that finished (activated, failed, or
+   * rolled back on their own) after `since`, latest first, how many failed before the first that activated.
+   */
+  consecutiveFailures(rolloutId: string, stage: string, since: number | null): number {
+    const rows = this.db
+      .prepare(
+        `SELECT state = 'activated' AS ok FROM rollout_devices
+         WHERE rollout_id = ? AND stage = ? AND updated_at > ? AND issued_at IS NOT NULL
+           AND (state IN ('activated', 'failed') OR (state IN ('rolling_back', 'rolled_back') AND rollback_requested_at IS NULL))
+         ORDER BY updated_at DESC, device_id`,
+      )
+      .all(rolloutId, stage, since ?? -1) as Array<{ ok: number }>;
+    const firstOk = rows.findIndex((r) => r.ok === 1);
+    return firstOk < 0 ? rows.length : firstOk;
   }
 
   setDeadline(rolloutId: string, deviceId: string, deadlineAt: number): void {
@@ -630,6 +676,7 @@ function toStage(r: Row): StageRow {
     approvedBy: r.approved_by as string | null,
     completedAt: r.completed_at as number | null,
     failedAt: r.failed_at as number | null,
+    breakerResetAt: (r.breaker_reset_at as number | null | undefined) ?? null,
   };
 }
 
@@ -652,6 +699,8 @@ function toRolloutDevice(r: Row): RolloutDevice {
     rollbackRequestedAt: r.rollback_requested_at as number | null,
     rollbackDoneAt: r.rollback_done_at as number | null,
     rollbackOverdueAt: r.rollback_overdue_at as number | null,
+    heldAt: (r.held_at as number | null | undefined) ?? null,
+    heldBy: (r.held_by as string | null | undefined) ?? null,
     createdAt: r.created_at as number,
     updatedAt: r.updated_at as number,
   };

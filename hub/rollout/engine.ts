@@ -20,6 +20,8 @@ export interface StageConfig {
   /** Fraction 0..1: the failureThreshold gate fails when failed > 0 and failed / total >= threshold. */
   failureThreshold: number;
   activation: Activation;
+  /** The circuit breaker: this many consecutive device failures trip (fail and pause) the stage; 0 = off. */
+  breakerFailures: number;
 }
 
 /** Device counts of a stage. `notStarted` devices have no desired state yet (their stage has not begun). */
@@ -53,6 +55,11 @@ export interface StageSnapshot {
   counts: StageCounts;
   /** Devices still in progress past their deadline. */
   overdue: string[];
+  /**
+   * The stage's current run of device failures: devices that finished failed (or rolled themselves back) one after the
+   * other with no device activating in between, counted since the breaker was last reset. Absent: 0.
+   */
+  consecutiveFailures?: number;
 }
 
 export interface Gates {
@@ -76,7 +83,8 @@ export interface Firing {
 
 export type PauseIntent =
   | { kind: "rule"; firing: Firing }
-  | { kind: "failure_threshold"; stage: string; failed: number; total: number; threshold: number };
+  | { kind: "failure_threshold"; stage: string; failed: number; total: number; threshold: number }
+  | { kind: "circuit_breaker"; stage: string; consecutive: number; limit: number; failed: number; total: number };
 
 export type Effect =
   | { type: "start_stage"; stage: string; activate: boolean }
@@ -165,6 +173,11 @@ export function advance(input: {
   ruleFiring: boolean;
   /** A rule of the active stage sees a breach that has not yet lasted its `for`: the stage does not complete meanwhile. */
   ruleBreaching?: boolean;
+  /**
+   * The fleet is frozen (`verge freeze on`): rules still act (a pause, a rollback, an alert) but nothing moves forward:
+   * no stage starts, activates, times devices out or completes.
+   */
+  frozen?: boolean;
 }): Decision {
   const { now } = input;
   const stages = input.stages.map((s) => ({ ...s, counts: { ...s.counts } }));
@@ -193,7 +206,14 @@ export function advance(input: {
     }
   }
 
-  let guard = stages.length * 3 + 1;
+  // Devices that failed and those timed out now (they fail last) extend the stage's run of failures.
+  const tripped = (s: StageSnapshot): PauseIntent | null => {
+    const limit = s.config.breakerFailures;
+    const run = (s.consecutiveFailures ?? 0) + s.overdue.length;
+    return limit > 0 && run >= limit ? { kind: "circuit_breaker", stage: s.name, consecutive: run, limit, failed: s.counts.failed + s.overdue.length, total: s.counts.total } : null;
+  };
+
+  let guard = input.frozen ? 0 : stages.length * 3 + 1;
   while (pauses.length === 0 && guard-- > 0) {
     const idx = activeStageIndex(stages);
     if (idx < 0) {
@@ -213,6 +233,7 @@ export function advance(input: {
     }
 
     if (s.status === "active") {
+      const breaker = tripped(s);
       if (s.overdue.length > 0) {
         effects.push({ type: "time_out_devices", stage: s.name, deviceIds: [...s.overdue] });
         s.counts.failed += s.overdue.length;
@@ -224,6 +245,11 @@ export function advance(input: {
           left -= n;
         }
         s.overdue = [];
+      }
+      if (breaker) {
+        patch(s, { status: "failed", failedAt: now });
+        pauses.push(breaker);
+        break;
       }
       if (!failureGatePasses(s.counts, s.config.failureThreshold)) {
         patch(s, { status: "failed", failedAt: now });
@@ -248,6 +274,12 @@ export function advance(input: {
     }
 
     if (s.status === "converged") {
+      const breaker = tripped(s);
+      if (breaker) {
+        patch(s, { status: "failed", failedAt: now });
+        pauses.push(breaker);
+        break;
+      }
       if (!failureGatePasses(s.counts, s.config.failureThreshold)) {
         patch(s, { status: "failed", failedAt: now });
         pauses.push({ kind: "failure_threshold", stage: s.name, failed: s.counts.failed, total: s.counts.total, threshold: s.config.failureThreshold });

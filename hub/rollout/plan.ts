@@ -95,6 +95,8 @@ export interface StageSettings {
   failureThreshold: number;
   activation: ActivationMode;
   maintenanceWindow: MaintenanceWindowSpec | null;
+  /** Consecutive device failures that trip the stage's circuit breaker (fail and pause it); 0 = no breaker. */
+  circuitBreaker: number;
 }
 
 export interface StageSpec extends StageSettings {
@@ -133,6 +135,7 @@ export const BUILTIN_DEFAULTS: StageSettings = {
   failureThreshold: 0.05,
   activation: "download_then_activate",
   maintenanceWindow: null,
+  circuitBreaker: 3,
 };
 const DEFAULT_RULE_WINDOW_MS = 3_600_000;
 
@@ -307,6 +310,11 @@ const settingsShape = {
   failureThreshold: fractionSchema.optional(),
   activation: z.enum(ACTIVATION_MODES).optional(),
   maintenanceWindow: maintenanceWindowSchema.nullable().optional(),
+  circuitBreaker: z
+    .number({ error: "circuitBreaker is a number of consecutive device failures (0 turns the breaker off)" })
+    .int("circuitBreaker must be a whole number")
+    .min(0, "circuitBreaker must be 0 (off) or more")
+    .optional(),
 };
 
 function ruleSchema(where: "plan" | "stage") {
@@ -377,6 +385,7 @@ interface RawSettings {
   failureThreshold?: number;
   activation?: ActivationMode;
   maintenanceWindow?: MaintenanceWindowSpec | null;
+  circuitBreaker?: number;
 }
 
 function resolveSettings(base: StageSettings, over: RawSettings): StageSettings {
@@ -387,6 +396,7 @@ function resolveSettings(base: StageSettings, over: RawSettings): StageSettings 
     failureThreshold: over.failureThreshold ?? base.failureThreshold,
     activation: over.activation ?? base.activation,
     maintenanceWindow: over.maintenanceWindow === undefined ? base.maintenanceWindow : over.maintenanceWindow,
+    circuitBreaker: over.circuitBreaker ?? base.circuitBreaker,
   };
 }
 

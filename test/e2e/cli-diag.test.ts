@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { readBundle } from "../helpers/bundle.js";
 import { startTestAgent } from "../helpers/agents.js";
-import { startTestHub } from "../helpers/hub.js";
+import { startTestHub, token } from "../helpers/hub.js";
 import type { TestHub } from "../helpers/hub.js";
 import { makeRelease, waitForStatus } from "../helpers/rollouts.js";
 import { tempDir, waitFor } from "../helpers/wait.js";
@@ -16,12 +16,6 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
-
-async function token(h: TestHub, name: string, role: string): Promise<string> {
-  const res = await h.api<{ secret: string }>("POST", "/api/tokens", { name, role });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.secret;
-}
 
 async function subscribedToCommands(h: TestHub, id: string): Promise<boolean> {
   const { persistence } = h.hub.broker.aedes as unknown as { persistence: { subscriptionsByClient(c: { id: string }): Promise<Array<{ topic: string }>> } };

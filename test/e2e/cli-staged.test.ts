@@ -174,8 +174,8 @@ describe("verge CLI: cohorts and incidents", () => {
     expect(partly.stderr).toContain("cohort canary-west members now: none");
 
     const list = await verge(["cohort", "list"], env);
-    expect(list.stdout).toMatch(/canary-east\s+canary\s+rel-co\s+yes\s+2\s+\S+ ago\s+east side/);
-    expect(list.stdout).toMatch(/canary-west\s+canary\s+rel-co\s+yes\s+0/);
+    expect(list.stdout).toMatch(/canary-east\s+canary\s+rel-co\s+yes\s+on\s+2\s+\S+ ago\s+east side/);
+    expect(list.stdout).toMatch(/canary-west\s+canary\s+rel-co\s+yes\s+on\s+0/);
     // once canary-east retires, sc-001 is free for canary-west
     expect((await verge(["cohort", "retire", "canary-east"], env)).stdout).toBe("cohort canary-east retired (2 member(s) kept)\n");
     expect((await verge(["cohort", "add", "canary-west", "sc-001"], env)).code).toBe(0);

@@ -8,6 +8,8 @@ import { startAgent } from "../../device-agent/agent.js";
 import { createAgentLogger } from "../../device-agent/log-file.js";
 import type { Agent } from "../../device-agent/agent.js";
 import type { HealthCheck } from "../../device-agent/health-check.js";
+import type { UpdateModule } from "../../device-agent/update-module.js";
+import type { Logger } from "pino";
 import type { KpiSource } from "../../device-agent/kpi.js";
 import { stateFromWire } from "../../proto/index.js";
 import type { verge } from "../../proto/index.js";
@@ -75,6 +77,8 @@ export interface StartTestAgentOptions extends TestAgentConfigOverrides {
    * info), instead of the silent test logger: what a diagnostics bundle carries.
    */
   logToDisk?: { logLevel?: AgentConfig["logLevel"] };
+  /** Replaces the A/B directory module (AgentDeps.updateModule), given the agent's data dir and logger. */
+  updateModule?: (dataDir: string, logger: Logger) => UpdateModule;
 }
 
 export async function startTestAgent(h: TestHub, root: string, id: string, opts: StartTestAgentOptions = {}): Promise<TestAgent> {
@@ -89,7 +93,7 @@ export async function startTestAgent(h: TestHub, root: string, id: string, opts:
     ? createAgentLogger({ ...config, logLevel: opts.logToDisk.logLevel ?? "info" }, { stdout: false, name: `agent-${id}` }).logger
     : testLogger(`agent-${id}`);
   const launch = async () => {
-    const agent = await startAgent(config, { logger, kpiSource: opts.kpiSource, healthCheck: opts.healthCheck });
+    const agent = await startAgent(config, { logger, kpiSource: opts.kpiSource, healthCheck: opts.healthCheck, updateModule: opts.updateModule?.(dataDir, logger) });
     agent.events.on("transition", (t: verge.v1.StateTransition) => transitions.push(t));
     return agent;
   };

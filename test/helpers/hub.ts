@@ -66,3 +66,10 @@ export async function enroll(h: TestHub, id: string, variant = "sc-x1", extra: R
 export async function connectAsDevice(h: TestHub, id: string, secret: string): Promise<MqttClient> {
   return mqtt.connectAsync(h.hub.broker.url, { clientId: id, username: id, password: secret, clean: true, protocolVersion: 4, reconnectPeriod: 0 });
 }
+
+/** A new API token with `role`; its secret. */
+export async function token(h: TestHub, name: string, role: string): Promise<string> {
+  const res = await h.api<{ secret: string }>("POST", "/api/tokens", { name, role });
+  if (res.status !== 201) throw new Error(`token ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.secret;
+}

@@ -10,7 +10,7 @@ const M = 60 * S;
 const H = 60 * M;
 const T0 = Date.UTC(2025, 4, 1, 12, 0, 0);
 
-const CONFIG: StageConfig = { observeMs: H, approval: false, deviceTimeoutMs: H, failureThreshold: 0.2, activation: "immediate" };
+const CONFIG: StageConfig = { observeMs: H, approval: false, deviceTimeoutMs: H, failureThreshold: 0.2, activation: "immediate", breakerFailures: 0 };
 
 /** Device counts; `total` defaults to the sum of the states given. */
 function counts(over: Partial<StageCounts> = {}): StageCounts {

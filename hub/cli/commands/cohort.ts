@@ -56,8 +56,8 @@ Examples:
       const res = await cli.client().request<{ cohorts: Cohort[] }>("GET", "/api/cohorts");
       cli.print(res, () =>
         table(
-          ["COHORT", "KIND", "RELEASE", "ACTIVE", "MEMBERS", "CREATED", "DESCRIPTION"],
-          res.cohorts.map((c) => [c.name, c.kind, c.releaseId, yesNo(c.active), c.members.length, ago(c.createdAt), c.description]),
+          ["COHORT", "KIND", "RELEASE", "ACTIVE", "SWITCH", "MEMBERS", "CREATED", "DESCRIPTION"],
+          res.cohorts.map((c) => [c.name, c.kind, c.releaseId, yesNo(c.active), c.disabled ? "DISABLED" : "on", c.members.length, ago(c.createdAt), c.description]),
         ),
       );
     });
@@ -108,6 +108,27 @@ Examples:
       const res = await cli.client().request<{ cohort: Cohort }>("POST", `/api/cohorts/${encodeURIComponent(name)}/activate`, {});
       cli.print(res, () => `cohort ${res.cohort.name} active again (${res.cohort.members.length} member(s))`);
     });
+
+  cohort
+    .command("disable")
+    .argument("<name>", "cohort name")
+    .requiredOption("--reason <text>", "why its devices are held (shown in every rollout status)")
+    .description("switch a cohort off: its devices get no new release and do not activate; other devices go on; rollbacks still work")
+    .addHelpText("after", `\nExample:\n  verge cohort disable corridor-a --reason "roadworks on A1, no changes this week"`)
+    .action(async (name: string, opts: { reason: string }) => {
+      const res = await cli.client().request<{ cohort: Cohort }>("POST", `/api/cohorts/${encodeURIComponent(name)}/disable`, { reason: opts.reason });
+      cli.print(res, () => `cohort ${res.cohort.name} disabled: its ${res.cohort.members.length} device(s) are held until: verge cohort enable ${res.cohort.name}`);
+    });
+
+  cohort
+    .command("enable")
+    .argument("<name>", "cohort name")
+    .option("--reason <text>", "why it can go on")
+    .description("switch a cohort on again: its held devices go on")
+    .action(async (name: string, opts: { reason?: string }) => {
+      const res = await cli.client().request<{ cohort: Cohort }>("POST", `/api/cohorts/${encodeURIComponent(name)}/enable`, { reason: opts.reason });
+      cli.print(res, () => `cohort ${res.cohort.name} enabled: its held device(s) go on`);
+    });
 }
 
 async function changeMembers(cli: Cli, name: string, args: string[], path: "members" | "members/remove", done: string): Promise<void> {
@@ -133,6 +154,7 @@ function describeCohort(c: Cohort): string {
   return [
     `cohort ${c.name}  kind ${c.kind}  release ${c.releaseId ?? "-"}  active ${yesNo(c.active)}  created ${ago(c.createdAt)} by ${c.createdBy}`,
     ...(c.description ? [`description: ${c.description}`] : []),
+    ...(c.disabled ? [`DISABLED ${ago(c.disabled.at)} by ${c.disabled.by}: ${c.disabled.reason} (its devices are held; verge cohort enable ${c.name})`] : []),
     `members (${c.members.length}):`,
     c.members.length ? wrapList(c.members, outputWidth()) : "  none",
   ].join("\n");

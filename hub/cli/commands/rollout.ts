@@ -9,7 +9,7 @@ import type { EventView, StatusView } from "../api-types.js";
 import { CliError, EXIT } from "../client.js";
 import { collect, duration, wholeNumber } from "../context.js";
 import type { Cli } from "../context.js";
-import { ago, bytes, epochMs, metricValue, outputWidth, relative, table, timestamp, truncate, wrapList, yesNo } from "../format.js";
+import { ago, brakesLine, bytes, epochMs, metricValue, outputWidth, relative, table, timestamp, truncate, wrapList, yesNo } from "../format.js";
 import { awaitsApproval, watchRollout } from "./watch.js";
 
 interface TargetOptions {
@@ -220,14 +220,24 @@ Examples:
     .option("--page <n>", "page number", wholeNumber("--page"))
     .action(async (opts: { page?: number }) => {
       const res = await cli.client().request<{
-        rollouts: Array<{ id: string; releaseId: string; status: string; planName: string | null; activeStage: string | null; createdAt: number }>;
+        rollouts: Array<{ id: string; releaseId: string; status: string; planName: string | null; activeStage: string | null; createdAt: number; brakes?: { held: number } }>;
+        freeze?: { frozen: boolean; freeze: { reason: string | null; changedBy: string | null; changedAt: number | null }; disabledCohorts: Array<{ name: string }> };
         page: number;
         totalPages: number;
         totalCount: number;
       }>("GET", `/api/rollouts${opts.page ? `?page=${opts.page}` : ""}`);
       cli.print(res, () => {
-        const rows = table(["ROLLOUT", "RELEASE", "PLAN", "STATUS", "STAGE", "CREATED"], res.rollouts.map((r) => [r.id, r.releaseId, r.planName, r.status, r.activeStage, ago(r.createdAt)]));
-        return res.totalPages > 1 ? `${rows}\npage ${res.page} of ${res.totalPages} (${res.totalCount} rollouts): --page ${Math.min(res.page + 1, res.totalPages)} for more` : rows;
+        const rows = table(
+          ["ROLLOUT", "RELEASE", "PLAN", "STATUS", "STAGE", "HELD", "CREATED"],
+          res.rollouts.map((r) => [r.id, r.releaseId, r.planName, r.status, r.activeStage, r.brakes?.held ?? 0, ago(r.createdAt)]),
+        );
+        const f = res.freeze;
+        const banner = [
+          ...(f?.frozen ? [`FLEET FROZEN ${ago(f.freeze.changedAt)} by ${f.freeze.changedBy ?? "?"}: ${f.freeze.reason ?? ""} (verge freeze off lifts it)`] : []),
+          ...(f?.disabledCohorts.length ? [`cohort(s) disabled: ${f.disabledCohorts.map((c) => c.name).join(", ")}`] : []),
+        ];
+        const body = res.totalPages > 1 ? `${rows}\npage ${res.page} of ${res.totalPages} (${res.totalCount} rollouts): --page ${Math.min(res.page + 1, res.totalPages)} for more` : rows;
+        return [...banner, body].join("\n");
       });
     });
 
@@ -381,6 +391,9 @@ function describeRollout(s: StatusView): string {
     .join(", ");
   const lines = [`rollout ${r.id}  release ${s.release.id} (${s.release.version})  status ${r.status}  plan ${s.plan ?? "-"}  active stage ${s.activeStage ?? "-"}`];
   if (r.status === "paused") lines.push(`paused ${ago(r.pausedAt)} by ${r.pausedBy ?? "?"}: ${r.pauseReason ?? "no reason given"}`);
+  const brakes = brakesLine(s.brakes);
+  const anyHeld = s.stages.some((st) => (st.held ?? 0) > 0);
+  if (brakes) lines.push(brakes);
   lines.push(`GATES  canaryHealthy ${yesNo(s.gates.canaryHealthy)}  failureThreshold ${yesNo(s.gates.failureThreshold)}  safetyChecks ${yesNo(s.gates.safetyChecks)}`);
   lines.push(`devices ${p.total}: ${counts || "none"}   activated ${p.activated}/${p.total}`);
   for (const st of s.stages.filter((x) => awaitsApproval(s, x))) lines.push(`stage ${st.name} awaits approval: verge rollout promote ${r.id}`);
@@ -389,7 +402,8 @@ function describeRollout(s: StatusView): string {
     "",
     "STAGES",
     table(
-      ["STAGE", "KIND", "STATUS", "DEVICES", "ACTIVATED", "FAILED", "IN PROGRESS", "OBSERVE UNTIL", "RULES"],
+      // HELD (devices a brake holds) only while some are
+      ["STAGE", "KIND", "STATUS", "DEVICES", "ACTIVATED", "FAILED", "IN PROGRESS", ...(anyHeld ? ["HELD"] : []), "OBSERVE UNTIL", "RULES"],
       s.stages.map((st) => [
         st.name,
         st.kind,
@@ -398,6 +412,7 @@ function describeRollout(s: StatusView): string {
         st.progress.activated,
         st.progress.failed,
         STAGE_IN_PROGRESS.reduce((n, k) => n + st.progress[k], 0),
+        ...(anyHeld ? [st.held ?? 0] : []),
         relative(st.observeUntil),
         st.rules.map((x) => `${x.name}=${x.verdict ?? "-"}${x.value !== null ? ` (${metricValue(x.metric, x.value)})` : ""}`).join(", "),
       ]),

@@ -5,7 +5,7 @@ import type { EventView, StatusView } from "../api-types.js";
 import type { ApiClient } from "../client.js";
 import { CliError, EXIT } from "../client.js";
 import type { Output } from "../context.js";
-import { ago, bar, epochMs, metricValue, millis, outputWidth, timestamp, truncate, yesNo } from "../format.js";
+import { ago, bar, brakesLine, epochMs, metricValue, millis, outputWidth, timestamp, truncate, yesNo } from "../format.js";
 
 export interface WatchOptions {
   intervalMs: number;
@@ -110,6 +110,8 @@ export function progressLine(s: StatusView, now = Date.now()): string {
   parts.push(`activated ${s.progress.activated}/${s.progress.total}`);
   const failing = failingGates(s);
   if (failing.length) parts.push(`gates failing: ${failing.join(", ")}`);
+  if (s.brakes?.freeze) parts.push("FLEET FROZEN");
+  if (s.brakes?.disabledCohorts.length) parts.push(`cohort(s) disabled: ${s.brakes.disabledCohorts.join(", ")}`);
   if (s.rollback.requested > 0) parts.push(`rollback ${s.rollback.confirmed}/${s.rollback.requested} confirmed${s.rollback.overdue ? `, ${s.rollback.overdue} overdue` : ""}`);
   return parts.join(" | ");
 }
@@ -126,6 +128,7 @@ export function frame(s: StatusView, intervalMs: number, now = Date.now(), width
     "",
     `devices: activated ${s.progress.activated}/${s.progress.total}`,
     `gates:   canaryHealthy ${yesNo(s.gates.canaryHealthy)}  failureThreshold ${yesNo(s.gates.failureThreshold)}  safetyChecks ${yesNo(s.gates.safetyChecks)}`,
+    ...(brakesLine(s.brakes) ? [brakesLine(s.brakes)] : []),
   ];
   // The active stage's rules with their last verdict and the cohort's figure; firing or pending ones of other stages.
   const rules = s.stages.flatMap((st) =>
