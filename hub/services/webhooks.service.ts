@@ -344,8 +344,8 @@ function parseBody(input: unknown): z.infer<typeof verbSchema> {
   return parsed.data;
 }
 
-/** fetch's "fetch failed" names its cause (ECONNREFUSED, ECONNRESET, ENOTFOUND, a TLS error) one level down. */
+/** fetch's "fetch failed" names its cause one level down: "connect ECONNREFUSED 10.0.0.5:443", "other side closed". */
 function fetchError(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return `no answer: ${cause?.code ?? cause?.message ?? (err as Error).message}`;
+  return `no answer: ${cause?.message || cause?.code || (err as Error).message}`;
 }
