@@ -15,6 +15,7 @@ import { parsePrometheusText, sumOf } from "../helpers/prom-parse.js";
 import { baseline, eventsOf, kpiByRelease, makeRelease, testPlan, waitForStatus } from "../helpers/rollouts.js";
 import type { RolloutEventView } from "../helpers/rollouts.js";
 import { startTcpProxy } from "../helpers/tcp-proxy.js";
+import type { TcpProxy } from "../helpers/tcp-proxy.js";
 import { tempDir, waitFor } from "../helpers/wait.js";
 import { startWebhookReceiver, verifyVerge } from "../helpers/webhook-receiver.js";
 import type { ReceivedWebhook, WebhookReceiver } from "../helpers/webhook-receiver.js";
@@ -39,6 +40,15 @@ async function receiver(): Promise<WebhookReceiver> {
   const r = await startWebhookReceiver();
   cleanups.push(() => r.close());
   return r;
+}
+
+/** A receiver behind a link that is down (every connection closed at once) until `link.open()`. */
+async function receiverBehindDownLink(): Promise<{ rx: WebhookReceiver; link: TcpProxy }> {
+  const rx = await receiver();
+  const link = await startTcpProxy(rx.port);
+  cleanups.push(() => link.close());
+  link.refuse();
+  return { rx, link };
 }
 
 /** A hub with these webhooks, retrying within a fraction of a second; stopped after the test. */
@@ -75,6 +85,14 @@ async function deliveries(h: TestHub, query = ""): Promise<DeliveryView[]> {
   const res = await h.api<{ deliveries: DeliveryView[] }>("GET", `/api/webhooks/deliveries${query}`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.deliveries;
+}
+
+/** The newest delivery, once it is delivered. */
+async function newestDelivered(h: TestHub, what: string): Promise<DeliveryView> {
+  return waitFor(what, async () => {
+    const [newest] = await deliveries(h);
+    return newest?.status === "delivered" && newest;
+  });
 }
 
 async function metrics(h: TestHub): Promise<ReturnType<typeof parsePrometheusText>> {
@@ -170,10 +188,7 @@ describe("webhook notifications", () => {
 
   it("a receiver that is down gets the event once it is back; the failed attempts show in /metrics, GET /api/webhooks and verge webhook list", async () => {
     const dir = workDir();
-    const rx = await receiver();
-    const link = await startTcpProxy(rx.port);
-    cleanups.push(() => link.close());
-    link.refuse(); // the receiver's host is down: every connection is closed at once
+    const { rx, link } = await receiverBehindDownLink();
     const h = await hubWith(join(dir, "hub"), [{ name: "ops", url: `${link.url("http")}/ops`, secret: SECRET, maxAttempts: 100 }]);
     const env = cliEnv(h, dir);
 
@@ -203,31 +218,25 @@ describe("webhook notifications", () => {
     expectSigned(got!, SECRET);
     expect(got!.json).toMatchObject({ id: paused.id, type: "paused", rolloutId: "ro-down", explanation: paused.explanation });
 
-    const [delivered] = await waitFor("delivered", async () => {
-      const d = await deliveries(h, "?webhook=ops");
-      return d[0]?.status === "delivered" && d;
-    });
+    const delivered = await newestDelivered(h, "delivered");
     expect(delivered).toMatchObject({ webhook: "ops", eventId: paused.id, eventType: "paused", rolloutId: "ro-down", lastStatus: 200, lastError: null });
-    expect(delivered!.failedAttempts).toBeGreaterThanOrEqual(3);
-    expect(delivered!.attempts).toBe(delivered!.failedAttempts + 1);
-    expect(String(delivered!.id)).toBe(got!.headers["x-verge-delivery"]);
+    expect(delivered.failedAttempts).toBeGreaterThanOrEqual(3);
+    expect(delivered.attempts).toBe(delivered.failedAttempts + 1);
+    expect(String(delivered.id)).toBe(got!.headers["x-verge-delivery"]);
     expect(rx.requests).toHaveLength(1);
 
     const up = await metrics(h);
-    expect(sumOf(up, "verge_webhook_deliveries_total", { webhook: "ops", result: "failed_attempt" })).toBe(delivered!.failedAttempts);
+    expect(sumOf(up, "verge_webhook_deliveries_total", { webhook: "ops", result: "failed_attempt" })).toBe(delivered.failedAttempts);
     expect(sumOf(up, "verge_webhook_deliveries_total", { webhook: "ops", result: "delivered" })).toBe(1);
-    expect(sumOf(up, "verge_webhook_delivery_seconds_count", { webhook: "ops" })).toBe(delivered!.attempts);
+    expect(sumOf(up, "verge_webhook_delivery_seconds_count", { webhook: "ops" })).toBe(delivered.attempts);
     expect(sumOf(up, "verge_webhook_pending", { webhook: "ops" })).toBe(0);
     const after = await verge(["webhook", "list"], env);
-    expect(after.stdout).toMatch(new RegExp(`^ops\\s+\\S+\\s+0\\s+1\\s+${delivered!.failedAttempts}\\s+0\\s+\\d+s ago\\s+ok 200\\s+-$`, "m"));
+    expect(after.stdout).toMatch(new RegExp(`^ops\\s+\\S+\\s+0\\s+1\\s+${delivered.failedAttempts}\\s+0\\s+\\d+s ago\\s+ok 200\\s+-$`, "m"));
   });
 
   it("a delivery queued while the receiver is down survives a hub restart; an attempt cut short by the stop is not counted, and is sent again under the same delivery id", async () => {
     const dir = workDir();
-    const rx = await receiver();
-    const link = await startTcpProxy(rx.port);
-    cleanups.push(() => link.close());
-    link.refuse();
+    const { rx, link } = await receiverBehindDownLink();
     const hooks = [{ name: "ops", url: `${link.url("http")}/ops`, secret: SECRET, maxAttempts: 100, timeoutMs: 60_000 }];
     const first = await hubWith(join(dir, "hub"), hooks);
     const paused = await pausedRollout(first, "ro-restart");
@@ -243,10 +252,7 @@ describe("webhook notifications", () => {
 
     rx.respond(200);
     const second = await hubWith(join(dir, "hub"), hooks, first.adminToken);
-    const [delivered] = await waitFor("delivered after the restart", async () => {
-      const d = await deliveries(second);
-      return d[0]?.status === "delivered" && d;
-    });
+    const delivered = await newestDelivered(second, "delivered after the restart");
     expect(delivered).toMatchObject({ id: before!.id, eventId: paused.id, failedAttempts: before!.failedAttempts, attempts: before!.attempts + 1, lastStatus: 200 });
     // at least once: the cut attempt reached the receiver too; both carry the delivery id a receiver dedupes on
     expect(rx.requests.map((r) => r.headers["x-verge-delivery"])).toEqual([String(before!.id), String(before!.id)]);
