@@ -2,12 +2,76 @@
 // overrides. A bad config reports every problem at once.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { inspect } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import cron from "node-cron";
+import { NOTIFIABLE_EVENT_TYPES } from "./webhooks/decisions.js";
 
 const port = z.number().int().min(0).max(65535);
 const durationMs = z.number().int().positive();
+
+/** Shortest webhook secret accepted: an HMAC key anyone could guess signs nothing. */
+export const MIN_WEBHOOK_SECRET_LENGTH = 16;
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+/** One webhook as written in the config file; its secret comes from exactly one of secret, secretEnv, secretFile. */
+const webhookSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "1-64 characters of A-Z a-z 0-9 . _ -"),
+    url: z.string().refine(isHttpUrl, { message: "not an http:// or https:// URL" }),
+    secret: z.string().optional(),
+    /** The name of an environment variable holding the secret. */
+    secretEnv: z.string().min(1).optional(),
+    /** A file holding the secret (surrounding whitespace ignored); relative to the working directory. */
+    secretFile: z.string().min(1).optional(),
+    /** Event types sent to it (default: every notifiable type). */
+    events: z.array(z.enum(NOTIFIABLE_EVENT_TYPES)).min(1, "list at least one event type, or leave `events` out for all").default([...NOTIFIABLE_EVENT_TYPES]),
+    /** One attempt (connect, send, answer) gives up after this long. */
+    timeoutMs: durationMs.default(10_000),
+    /** Attempts per delivery before it is given up (`verge webhook retry` re-queues it). */
+    maxAttempts: z.number().int().min(1).max(100).default(10),
+  })
+  .strict()
+  .superRefine((hook, ctx) => {
+    const sources = (["secret", "secretEnv", "secretFile"] as const).filter((k) => hook[k] !== undefined);
+    if (sources.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `webhook "${hook.name}" has no secret: give secret, secretEnv or secretFile (every notification is HMAC-signed; verge sends none unsigned)`,
+      });
+    } else if (sources.length > 1) {
+      ctx.addIssue({ code: "custom", message: `webhook "${hook.name}": give one of secret, secretEnv, secretFile, not ${sources.join(" and ")}` });
+    }
+  });
+
+/** A secret that does not print: JSON, pino and console show "[secret]"; reveal() gives the value. */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toJSON(): string {
+    return "[secret]";
+  }
+  toString(): string {
+    return "[secret]";
+  }
+  [inspect.custom](): string {
+    return "[secret]";
+  }
+}
 
 export const hubConfigSchema = z
   .object({
@@ -102,6 +166,23 @@ export const hubConfigSchema = z
         staleAfterMs: 60 * 60 * 1000,
         autoCollect: { enabled: true, minIntervalMs: 60 * 60 * 1000, maxPerRollout: 10 },
       }),
+    /** Where notifications go (README "Notifications (webhooks)"). */
+    webhooks: z
+      .array(webhookSchema)
+      .default([])
+      .superRefine((hooks, ctx) => {
+        const seen = new Set<string>();
+        hooks.forEach((hook, i) => {
+          if (seen.has(hook.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `a second webhook named "${hook.name}": names must be unique` });
+          seen.add(hook.name);
+        });
+      }),
+    /** Backoff between attempts of a webhook delivery: minMs doubled per failure up to maxMs, with jitter. */
+    webhookRetry: z
+      .object({ minMs: durationMs.default(30_000), maxMs: durationMs.default(3_600_000) })
+      .strict()
+      .refine((r) => r.minMs <= r.maxMs, { path: ["maxMs"], message: "must be at least minMs" })
+      .default({ minMs: 30_000, maxMs: 3_600_000 }),
     links: z
       .object({
         /** Grafana base URL used in pause-event links (the shipped dashboard has uid verge-rollouts). */
@@ -112,7 +193,10 @@ export const hubConfigSchema = z
   })
   .strict();
 
-export type HubConfig = z.infer<typeof hubConfigSchema>;
+type ParsedConfig = z.infer<typeof hubConfigSchema>;
+/** A webhook ready to use: its secret read from wherever the file said. */
+export type WebhookConfig = Omit<ParsedConfig["webhooks"][number], "secret" | "secretEnv" | "secretFile"> & { secret: Secret };
+export type HubConfig = Omit<ParsedConfig, "webhooks"> & { webhooks: WebhookConfig[] };
 export type HubConfigInput = z.input<typeof hubConfigSchema>;
 
 export class ConfigError extends Error {
@@ -147,13 +231,42 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
   node[path[path.length - 1]!] = value;
 }
 
+/** Reads each webhook's secret from the config, the environment or a file; problems name the config path. */
+function resolveWebhookSecrets(hooks: ParsedConfig["webhooks"], env: NodeJS.ProcessEnv): { webhooks: WebhookConfig[]; problems: string[] } {
+  const problems: string[] = [];
+  const webhooks = hooks.map((hook, i): WebhookConfig => {
+    const { secret: inline, secretEnv, secretFile, ...rest } = hook;
+    let value = inline;
+    let path = `webhooks.${i}.secret`;
+    if (secretEnv !== undefined) {
+      path = `webhooks.${i}.secretEnv`;
+      value = env[secretEnv];
+      if (!value) problems.push(`${path}: environment variable ${secretEnv} is not set (webhook "${hook.name}" needs its secret)`);
+    } else if (secretFile !== undefined) {
+      path = `webhooks.${i}.secretFile`;
+      try {
+        value = readFileSync(resolve(secretFile), "utf8").trim();
+      } catch (err) {
+        problems.push(`${path}: cannot read ${secretFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+    }
+    if (value && value.length < MIN_WEBHOOK_SECRET_LENGTH) {
+      problems.push(`${path}: the secret of webhook "${hook.name}" is ${value.length} characters; use at least ${MIN_WEBHOOK_SECRET_LENGTH} random ones (e.g. openssl rand -hex 32)`);
+    }
+    return { ...rest, secret: new Secret(value ?? "") };
+  });
+  return { webhooks, problems };
+}
+
 /** Parses a config object (already merged); throws ConfigError listing every problem. */
-export function parseHubConfig(input: unknown): HubConfig {
+export function parseHubConfig(input: unknown, env: NodeJS.ProcessEnv = process.env): HubConfig {
   const result = hubConfigSchema.safeParse(input ?? {});
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
   }
-  return { ...result.data, dataDir: resolve(result.data.dataDir) };
+  const { webhooks, problems } = resolveWebhookSecrets(result.data.webhooks, env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...result.data, webhooks, dataDir: resolve(result.data.dataDir) };
 }
 
 /** Loads the config file (if any) and applies environment overrides. */
@@ -182,7 +295,7 @@ export function loadHubConfig(file: string | undefined, env: NodeJS.ProcessEnv =
     }
   }
   try {
-    const config = parseHubConfig(raw);
+    const config = parseHubConfig(raw, env);
     if (problems.length > 0) throw new ConfigError(problems);
     return config;
   } catch (err) {

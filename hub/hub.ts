@@ -1,6 +1,6 @@
 // Composition root of the hub process: config, logger and adapters wired explicitly. Starts the embedded broker,
 // the hub's MQTT session, and the HTTP server; stops them in reverse order.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { FastifyInstance } from "fastify";
@@ -43,6 +43,8 @@ import { ScadaService } from "./services/scada.service.js";
 import { BrokerSessions } from "./mqtt/broker-sessions.js";
 import { DiagnosticsRepo } from "./repos/diagnostics.repo.js";
 import { DiagnosticsService } from "./services/diagnostics.service.js";
+import { WebhooksRepo } from "./repos/webhooks.repo.js";
+import { WebhooksService } from "./services/webhooks.service.js";
 
 export interface Hub {
   readonly config: HubConfig;
@@ -64,6 +66,7 @@ export interface Hub {
     incidents: IncidentsService;
     diagnostics: DiagnosticsService;
     retention: RetentionService;
+    webhooks: WebhooksService;
   };
   readonly repos: {
     devices: DevicesRepo;
@@ -77,8 +80,14 @@ export interface Hub {
     brakes: BrakesRepo;
     incidents: IncidentsRepo;
     diagnostics: DiagnosticsRepo;
+    webhooks: WebhooksRepo;
   };
   stop(): Promise<void>;
+}
+
+/** The version in package.json, for the User-Agent of outgoing requests. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
 }
 
 function localUrl(scheme: string, host: string, port: number): string {
@@ -119,6 +128,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       brakes: new BrakesRepo(db),
       incidents: new IncidentsRepo(db),
       diagnostics: new DiagnosticsRepo(db),
+      webhooks: new WebhooksRepo(db),
     };
     const auditor = new Auditor(repos.audit, logger.child({ module: "audit" }), now);
     const metrics = new HubMetrics();
@@ -164,6 +174,21 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       },
       now,
     );
+    const webhooks = new WebhooksService({
+      repo: repos.webhooks,
+      webhooks: config.webhooks,
+      retry: config.webhookRetry,
+      auditor,
+      metrics,
+      logger: logger.child({ module: "webhooks" }),
+      hubUrl: () => addresses.httpUrl,
+      userAgent: `verge-hub/${packageVersion()}`,
+      now,
+    });
+    metrics.registerWebhookGauges(
+      config.webhooks.map((w) => w.name),
+      () => webhooks.pendingCounts(),
+    );
     const registry = new RegistryService(repos.devices, keys, () => addresses, auditor, now);
     const releases = new ReleasesService(repos.releases, store, keys, auditor, config.rollout.manifestTtlMs, now);
     const rollouts = new RolloutsService({
@@ -189,6 +214,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
         httpUrl: () => addresses.httpUrl,
       },
       now,
+      notifier: webhooks,
     });
     rolloutsRef.service = rollouts;
     const diagnostics = new DiagnosticsService({
@@ -249,6 +275,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       scada,
       kpi: repos.kpi,
       diagnostics,
+      webhooks,
       maxArtifactBytes: config.http.maxArtifactBytes,
       health: () => ({ mqttConnected: mqttClient.raw.connected }),
       now,
@@ -258,6 +285,9 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
     const address = http.server.address();
     const httpPort = typeof address === "object" && address ? address.port : config.http.port;
     addresses.httpUrl = config.http.publicUrl ?? localUrl("http", config.http.host, httpPort);
+    // Stopped after the rollouts service (cleanups run in reverse): events of its last work are queued, sent next start.
+    webhooks.start();
+    cleanups.push(() => webhooks.stop());
 
     const republished = await rollouts.republishActive();
     await brakes.publishStatus();
@@ -289,7 +319,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       addresses,
       dbFile,
       bootstrapToken,
-      services: { registry, releases, rollouts, cohorts, incidents, diagnostics, retention },
+      services: { registry, releases, rollouts, cohorts, incidents, diagnostics, retention, webhooks },
       repos,
       stop: stopAll,
     };

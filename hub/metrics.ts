@@ -5,7 +5,7 @@
 // last 24 h; older ones are dropped at scrape time, so the number of series stays bounded on a hub that runs for
 // months. Families read from SQLite at scrape time (device counts, statuses) are right after a restart; the others
 // (counters, gates, cohort KPIs) start again from the hub's start, as Prometheus counters do.
-import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { DEPLOYMENT_STATES } from "../proto/index.js";
 import type { Db } from "./db/database.js";
 import { displayStageStatus } from "./rollout/engine.js";
@@ -26,6 +26,10 @@ const STAGE_STATUSES: Record<StageKind, readonly string[]> = {
   pilot: ["pending", "active", "completed", "paused"],
   wave: ["pending", "active", "completed", "paused"],
 };
+/** Outcomes counted in verge_webhook_deliveries_total: attempts delivered or failed, and deliveries given up. */
+export const WEBHOOK_RESULTS = ["delivered", "failed_attempt", "gave_up"] as const;
+export type WebhookResult = (typeof WEBHOOK_RESULTS)[number];
+
 /** Pause causes besides rule names. */
 const PAUSE_REASONS = ["operator", "failure_threshold", "circuit_breaker"] as const;
 
@@ -194,6 +198,20 @@ export class HubMetrics {
     collect: this.prune,
   });
 
+  private readonly webhookDeliveries = new Counter({
+    name: "verge_webhook_deliveries_total",
+    help: "Webhook deliveries by result: attempts delivered (2xx) and failed (any other answer, no answer, timeout), deliveries given up after their last attempt",
+    labelNames: ["webhook", "result"] as const,
+    registers: [this.registry],
+  });
+  private readonly webhookDeliverySeconds = new Histogram({
+    name: "verge_webhook_delivery_seconds",
+    help: "Duration of one webhook delivery attempt, from sending to the answer or the error",
+    labelNames: ["webhook"] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "verge_hub_" });
   }
@@ -232,6 +250,30 @@ export class HubMetrics {
 
   rollbacksOverdue(rollout: string, n: number): void {
     if (n > 0) this.rollbacksLate.inc(this.track(this.rollbacksLate, { rollout }), n);
+  }
+
+  webhookAttempt(webhook: string, result: WebhookResult, seconds?: number): void {
+    this.webhookDeliveries.inc({ webhook, result });
+    if (seconds !== undefined) this.webhookDeliverySeconds.observe({ webhook }, seconds);
+  }
+
+  /**
+   * Webhook series from 0 for each configured webhook (so increase() sees the first failure), and
+   * verge_webhook_pending read from the outbox at scrape time (right after a restart too).
+   */
+  registerWebhookGauges(webhooks: string[], pending: () => Map<string, number>): void {
+    for (const webhook of webhooks) for (const result of WEBHOOK_RESULTS) this.webhookDeliveries.inc({ webhook, result }, 0);
+    new Gauge({
+      name: "verge_webhook_pending",
+      help: "Webhook deliveries waiting (neither delivered nor given up), per webhook",
+      labelNames: ["webhook"] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const counts = pending();
+        for (const webhook of new Set([...webhooks, ...counts.keys()])) this.set({ webhook }, counts.get(webhook) ?? 0);
+      },
+    });
   }
 
   /** At each status change of a rollout: its gates; its counters start at 0 so increase() sees their first step. */

@@ -9,8 +9,9 @@ import type { BundleView } from "../services/diagnostics.service.js";
 import type { BundleDisplayStatus } from "../diagnostics/decisions.js";
 import type { RolloutEventJson, RolloutStatusView } from "../services/rollouts.service.js";
 import type { ScadaCredential } from "../services/scada.service.js";
+import type { DeliveryView, WebhookView } from "../services/webhooks.service.js";
 
-export type { AuditRecord, ApiToken, BundleView, DevicePage, DeviceView, ImportResult, TransitionRecord };
+export type { AuditRecord, ApiToken, BundleView, DeliveryView, DevicePage, DeviceView, ImportResult, TransitionRecord, WebhookView };
 
 /** One rollout event, the same JSON everywhere (API, MQTT events topic): eventJson() in the rollouts service. */
 export type EventView = RolloutEventJson;

@@ -14,6 +14,7 @@ import { registerReleaseCommands } from "./commands/release.js";
 import { registerRolloutCommands } from "./commands/rollout.js";
 import { registerScadaCommands } from "./commands/scada.js";
 import { registerTokenCommands } from "./commands/token.js";
+import { registerWebhookCommands } from "./commands/webhook.js";
 
 const program = new Command()
   .name("verge")
@@ -60,6 +61,7 @@ Access and accountability:
   verge scada create tms-north                                # read-only MQTT credential for rollout topics
   verge audit list --since 1h
   verge audit verify
+  verge webhook list                                          # notifications: delivered, failing, given up
 
 Every command has its own --help with examples, e.g. verge rollout status --help.`,
   );
@@ -74,6 +76,7 @@ registerFreezeCommands(cli);
 registerTokenCommands(cli);
 registerAuditCommands(cli);
 registerScadaCommands(cli);
+registerWebhookCommands(cli);
 
 // Every command at every depth throws instead of exiting, so usage errors map to exit code 2 below.
 function overrideExits(cmd: Command): void {

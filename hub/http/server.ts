@@ -30,6 +30,8 @@ import { registerScadaRoutes } from "./routes/scada.js";
 import type { ScadaService } from "../services/scada.service.js";
 import { registerTokensRoutes } from "./routes/tokens.js";
 import { registerAuditRoutes } from "./routes/audit.js";
+import { registerWebhookRoutes } from "./routes/webhooks.js";
+import type { WebhooksService } from "../services/webhooks.service.js";
 import { actorOf, makeAuthHook } from "./auth.js";
 
 export interface HttpDeps {
@@ -50,6 +52,7 @@ export interface HttpDeps {
   scada: ScadaService;
   kpi: KpiRepo;
   diagnostics: DiagnosticsService;
+  webhooks: WebhooksService;
   maxArtifactBytes: number;
   health: () => { mqttConnected: boolean };
   now: () => number;
@@ -224,6 +227,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       }));
       registerTokensRoutes(api, deps, actor);
       registerAuditRoutes(api, deps);
+      registerWebhookRoutes(api, deps.webhooks, actor);
     },
     { prefix: "/api" },
   );

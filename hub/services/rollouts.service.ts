@@ -64,6 +64,8 @@ export interface RolloutsDeps {
   logger: Logger;
   settings: RolloutSettings;
   now: () => number;
+  /** Webhook notifications: queues an event in the same transaction that stores it (hub/services/webhooks.service.ts). */
+  notifier?: { enqueue(event: RolloutEventJson): void };
 }
 
 const planRef = z.union([z.string().min(1), z.record(z.string(), z.unknown())]);
@@ -1078,6 +1080,7 @@ export class RolloutsService {
 
   private event(e: NewRolloutEvent): void {
     const stored = this.d.rollouts.addEvent(e);
+    this.d.notifier?.enqueue(eventJson(stored));
     this.pendingEvents.push(stored);
   }
 
