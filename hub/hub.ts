@@ -240,7 +240,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
     });
     rolloutsRef.diagnostics = diagnostics;
     const cohorts = new CohortsService(db, repos.cohorts, repos.devices, repos.releases, auditor, now);
-    const brakes = new BrakesService({ db, brakes: repos.brakes, cohorts: repos.cohorts, rollouts, publisher: mqttClient, auditor, logger: logger.child({ module: "brakes" }), now });
+    const brakes = new BrakesService({ db, brakes: repos.brakes, cohorts: repos.cohorts, rollouts, publisher: mqttClient, auditor, logger: logger.child({ module: "brakes" }), now, notifier: webhooks });
     const sessions = new BrokerSessions(broker.aedes);
     sessions.start();
     const scada = new ScadaService({ devices: repos.devices, auditor, mqttUrl: () => addresses.mqttUrl, disconnect: (username) => sessions.closeAll(username), now });

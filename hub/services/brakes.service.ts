@@ -13,6 +13,7 @@ import type { BrakesRepo, DisabledCohort, FreezeState } from "../repos/brakes.re
 import type { CohortsRepo } from "../repos/cohorts.repo.js";
 import type { Rollout } from "../repos/rollouts.repo.js";
 import type { MqttPublisher, RolloutsService } from "./rollouts.service.js";
+import type { NotificationEvent } from "./webhooks.service.js";
 
 const freezeOnSchema = z.object({ reason: z.string({ error: "say why the fleet is frozen (--reason)" }).trim().min(1, "say why the fleet is frozen (--reason)").max(2000) }).strict();
 const reasonSchema = z.object({ reason: z.string().max(2000).optional() }).strict();
@@ -33,6 +34,8 @@ export interface BrakesDeps {
   auditor: Auditor;
   logger: Logger;
   now: () => number;
+  /** Webhooks: one fleet-level event (rolloutId null) per change, queued with the change (hub/services/webhooks.service.ts). */
+  notifier?: { notify(event: NotificationEvent): void };
 }
 
 export class BrakesService {
@@ -57,21 +60,20 @@ export class BrakesService {
     }
     const now = this.d.now();
     const reason = req.reason ?? null;
-    this.d.brakes.setFreeze(on, reason, actor, now);
+    const frozenFor = on || before.changedAt === null ? 0 : Math.max(0, now - before.changedAt);
+    const explanation = on
+      ? `Fleet frozen by ${actor}: ${reason}. No stage advances and no device gets a new release or activates; devices downloading may finish. Rollbacks still work. \`verge freeze off\` lifts it.`
+      : `Fleet freeze lifted by ${actor}${reason ? `: ${reason}` : ""}; held devices go on, windows and deadlines moved on by the ${Math.round(frozenFor / 1000)} s spent frozen.`;
+    this.d.db.transaction(() => {
+      this.d.brakes.setFreeze(on, reason, actor, now);
+      this.notify(on ? "freeze_on" : "freeze_off", actor, now, explanation, { reason, ...(on ? {} : { frozenForMs: frozenFor }) });
+    })();
     this.d.auditor.record({ actor, action, target: "fleet", reason: reason ?? undefined, result: "ok", details: on ? {} : { frozenSince: before.changedAt, frozenBy: before.changedBy } });
     this.d.logger.warn({ actor, reason, frozen: on }, on ? "fleet frozen: no rollout advances, no device activates" : "fleet freeze lifted");
     // The time spent frozen does not count against observation windows and device deadlines (as for a pause).
-    const frozenFor = on || before.changedAt === null ? 0 : Math.max(0, now - before.changedAt);
     await this.d.rollouts.brakesChanged({
       extendMs: frozenFor,
-      event: () => ({
-        type: on ? "frozen" : "unfrozen",
-        actor,
-        explanation: on
-          ? `Fleet frozen by ${actor}: ${reason}. No stage advances and no device gets a new release or activates; devices downloading may finish. Rollbacks still work. \`verge freeze off\` lifts it.`
-          : `Fleet freeze lifted by ${actor}${reason ? `: ${reason}` : ""}; held devices go on, windows and deadlines moved on by the ${Math.round(frozenFor / 1000)} s spent frozen.`,
-        details: { reason, ...(on ? {} : { frozenForMs: frozenFor }) },
-      }),
+      event: () => ({ type: on ? "frozen" : "unfrozen", actor, explanation, details: { reason, ...(on ? {} : { frozenForMs: frozenFor }) } }),
     });
     await this.publishStatus();
     return this.status();
@@ -94,7 +96,18 @@ export class BrakesService {
     }
     const now = this.d.now();
     const reason = req.reason ?? null;
-    this.d.brakes.setCohortDisabled(name, !enabled, reason, actor, now);
+    this.d.db.transaction(() => {
+      this.d.brakes.setCohortDisabled(name, !enabled, reason, actor, now);
+      this.notify(
+        enabled ? "cohort_enabled" : "cohort_disabled",
+        actor,
+        now,
+        enabled
+          ? `Cohort ${name} enabled by ${actor}${reason ? `: ${reason}` : ""}; its ${cohort.members.length} device(s) go on.`
+          : `Cohort ${name} disabled by ${actor}: ${reason}. Its ${cohort.members.length} device(s) get no new release and do not activate; rollbacks still work.`,
+        { cohort: name, reason, members: cohort.members.length },
+      );
+    })();
     this.d.auditor.record({ actor, action, target: name, reason: reason ?? undefined, result: "ok", details: { members: cohort.members.length } });
     this.d.logger.warn({ actor, cohort: name, reason, enabled }, enabled ? "cohort enabled" : "cohort disabled: its devices are held");
     const members = new Set(cohort.members);
@@ -103,7 +116,7 @@ export class BrakesService {
       event: (r) =>
         touches(r)
           ? {
-              type: enabled ? "cohort_enabled" : "cohort_disabled",
+              type: enabled ? "cohort_released" : "cohort_held",
               actor,
               explanation: enabled
                 ? `Cohort ${name} enabled by ${actor}${reason ? `: ${reason}` : ""}; its devices in this rollout go on.`
@@ -128,6 +141,10 @@ export class BrakesService {
     await this.d.publisher
       .publish(topics.fleetStatus, JSON.stringify(body), { retain: true, qos: 1 })
       .catch((err: unknown) => this.d.logger.warn({ err }, "fleet status not published"));
+  }
+
+  private notify(type: string, actor: string, now: number, explanation: string, details: Record<string, unknown>): void {
+    this.d.notifier?.notify({ id: 0, rolloutId: null, at: new Date(now).toISOString(), type, stage: null, actor, explanation, links: [], details });
   }
 
   private parse<S extends z.ZodType>(schema: S, input: unknown, actor: string, action: string, target: string): z.infer<S> {

@@ -39,7 +39,7 @@ async function metric(h: TestHub, line: RegExp): Promise<string | undefined> {
   return text.split("\n").find((l) => line.test(l));
 }
 
-async function scadaSubscriber(h: TestHub, filters: string[]): Promise<{ client: MqttClient; last: (topic: string) => Record<string, unknown> | undefined }> {
+async function scadaSubscriber(filters: string[]): Promise<{ client: MqttClient; last: (topic: string) => Record<string, unknown> | undefined }> {
   const cred = await api<{ secret: string; principal: { username: string }; mqttUrl: string }>("POST", "/api/scada", { name: "tms-north" });
   const client = await mqtt.connectAsync(cred.mqttUrl, { clientId: `${cred.principal.username}:wall`, username: cred.principal.username, password: cred.secret, protocolVersion: 4, reconnectPeriod: 0 });
   const seen = new Map<string, Record<string, unknown>>();
@@ -58,7 +58,7 @@ describe("the fleet-wide freeze", () => {
       await baseline(h, "ro-a", "rel-a", ["sc-1", "sc-2", "sc-3", "sc-4"]);
       await makeRelease(h, "rel-b");
       await baseline(h, "ro-b", "rel-b", ["sc-1", "sc-2"]);
-      const scada = await scadaSubscriber(h, [topics.fleetStatus, topics.rolloutStatus("ro-c")]);
+      const scada = await scadaSubscriber([topics.fleetStatus, topics.rolloutStatus("ro-c")]);
 
       // ro-c: sc-3 first, then sc-4. sc-3's download hangs on its link, so it is mid-download when the freeze comes.
       await makeRelease(h, "rel-c", 256 * 1024);
@@ -200,8 +200,8 @@ describe("per-cohort switches", () => {
     expect(enable.code, enable.stderr).toBe(0);
     const done = await waitForStatus(h, "ro-co", "completed", (x) => x.rollout.status === "completed");
     expect(done.devices.every((d) => d.state === "activated")).toBe(true);
-    expect(eventsOf(done, "cohort_disabled")).toHaveLength(0); // disabled before the rollout existed
-    expect(eventsOf(done, "cohort_enabled")).toHaveLength(1);
+    expect(eventsOf(done, "cohort_held")).toHaveLength(0); // disabled before the rollout existed
+    expect(eventsOf(done, "cohort_released")).toHaveLength(1);
     const audit = await api<{ records: Array<{ action: string; target: string; result: string }> }>("GET", "/api/audit?target=east");
     expect(audit.records.map((r) => r.action)).toEqual(expect.arrayContaining(["cohort.disable", "cohort.enable"]));
   }, 90_000);

@@ -355,6 +355,32 @@ describe("webhook notifications", () => {
     ]);
   });
 
+  it("the brakes reach a webhook as fleet events: freeze on and off, a cohort disabled and enabled, each signed, with rolloutId null", async () => {
+    const dir = workDir();
+    const rx = await receiver();
+    const h = await hubWith(join(dir, "hub"), [{ name: "ops", url: rx.url("/ops"), secret: SECRET }]);
+    await enroll(h, "sc-1");
+    expect((await h.api("POST", "/api/cohorts", { name: "east", devices: ["sc-1"] })).status).toBe(201);
+    for (const [path, body] of [
+      ["/api/freeze/on", { reason: "storm warning" }],
+      ["/api/cohorts/east/disable", { reason: "roadworks" }],
+      ["/api/cohorts/east/enable", {}],
+      ["/api/freeze/off", { reason: "storm passed" }],
+    ] as const) {
+      const res = await h.api(`POST`, path, body);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    }
+    await waitFor("four fleet events delivered", () => rx.requests.length >= 4);
+    for (const r of rx.requests) expectSigned(r, SECRET);
+    expect(rx.requests.map((r) => [r.json.type, r.json.rolloutId, r.json.details])).toEqual([
+      ["freeze_on", null, { reason: "storm warning" }],
+      ["cohort_disabled", null, { cohort: "east", reason: "roadworks", members: 1 }],
+      ["cohort_enabled", null, { cohort: "east", reason: null, members: 1 }],
+      ["freeze_off", null, { reason: "storm passed", frozenForMs: expect.any(Number) }],
+    ]);
+    expect(rx.requests[0]!.json.explanation).toContain("Fleet frozen by");
+  });
+
   it("verge-hub refuses a webhook without a secret and a bad URL, naming each, with exit code 2 and no secret printed", async () => {
     const dir = workDir();
     const file = join(dir, "hub.yaml");

@@ -5,7 +5,7 @@ import { expect } from "vitest";
 import type { KpiCounts, KpiSource } from "../../device-agent/kpi.js";
 import { LAG_BUCKET_BOUNDS_MS, lagBucketIndex } from "../../proto/index.js";
 import type { TestHub } from "./hub.js";
-import type { RolloutEventJson } from "../../hub/services/rollouts.service.js";
+import type { RolloutBrakes, RolloutEventJson, StageView } from "../../hub/services/rollouts.service.js";
 import { waitFor } from "./wait.js";
 
 export interface StageStatus {
@@ -18,6 +18,8 @@ export interface StageStatus {
   observeUntil: number | null;
   completedAt: number | null;
   progress: Record<string, number>;
+  config: StageView["config"];
+  held: number;
   rules: Array<{ name: string; verdict: string | null; value: number | null; breachSince: number | null; firingSince: number | null }>;
 }
 
@@ -28,11 +30,12 @@ export interface StatusView {
   rollout: { id: string; status: string; pauseReason: string | null; releaseId: string };
   activeStage: string | null;
   gates: { canaryHealthy: boolean; failureThreshold: boolean; safetyChecks: boolean };
+  brakes: RolloutBrakes;
   stages: StageStatus[];
   progress: Record<string, number>;
   counts: Record<string, number>;
   rollback: { requested: number; confirmed: number; overdue: number };
-  devices: Array<{ deviceId: string; stage: string; state: string; reason: string | null; detail: string | null; issuedAt: number | null; previousReleaseId: string | null; rollbackRequestedAt: number | null }>;
+  devices: Array<{ deviceId: string; stage: string; state: string; reason: string | null; detail: string | null; issuedAt: number | null; previousReleaseId: string | null; rollbackRequestedAt: number | null; heldBy: string | null }>;
   events: RolloutEventView[];
 }
 
