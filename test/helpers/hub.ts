@@ -21,7 +21,7 @@ export interface TestHub {
 export async function startTestHub(dataDir: string, overrides: Partial<HubConfigInput> = {}, adminToken?: string): Promise<TestHub> {
   const config = parseHubConfig({
     dataDir,
-    logLevel: "silent",
+    logLevel: (process.env.VERGE_TEST_LOG as "silent" | undefined) ?? "silent",
     ...overrides,
     mqtt: { host: "127.0.0.1", port: 0, persistence: "memory", ...overrides.mqtt },
     http: { host: "127.0.0.1", port: 0, ...overrides.http },
