@@ -27,6 +27,7 @@ import { IncidentsRepo } from "./repos/incidents.repo.js";
 import { KpiRepo } from "./repos/kpi.repo.js";
 import { CohortsService } from "./services/cohorts.service.js";
 import { IncidentsService } from "./services/incidents.service.js";
+import { CriteriaService } from "./services/criteria.service.js";
 import { RolloutScheduler } from "./scheduler.js";
 import { RetentionService } from "./services/retention.service.js";
 import { packageRoot } from "./db/database.js";
@@ -162,6 +163,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
     );
     const registry = new RegistryService(repos.devices, keys, () => addresses, auditor, now);
     const releases = new ReleasesService(repos.releases, store, keys, auditor, config.rollout.manifestTtlMs, now);
+    const criteria = new CriteriaService({ rollouts: repos.rollouts, kpi: repos.kpi, incidents: repos.incidents, now });
     const rollouts = new RolloutsService({
       db,
       rollouts: repos.rollouts,
@@ -184,6 +186,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
         httpUrl: () => addresses.httpUrl,
       },
       now,
+      criteria,
     });
     rolloutsRef.service = rollouts;
     const diagnostics = new DiagnosticsService({
@@ -242,6 +245,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       scada,
       kpi: repos.kpi,
       diagnostics,
+      criteria,
       maxArtifactBytes: config.http.maxArtifactBytes,
       health: () => ({ mqttConnected: mqttClient.raw.connected }),
       now,

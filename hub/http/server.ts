@@ -29,6 +29,8 @@ import { registerScadaRoutes } from "./routes/scada.js";
 import type { ScadaService } from "../services/scada.service.js";
 import { registerTokensRoutes } from "./routes/tokens.js";
 import { registerAuditRoutes } from "./routes/audit.js";
+import { registerCriteriaRoutes } from "./routes/criteria.js";
+import type { CriteriaService } from "../services/criteria.service.js";
 import { actorOf, makeAuthHook } from "./auth.js";
 
 export interface HttpDeps {
@@ -48,6 +50,7 @@ export interface HttpDeps {
   scada: ScadaService;
   kpi: KpiRepo;
   diagnostics: DiagnosticsService;
+  criteria: CriteriaService;
   maxArtifactBytes: number;
   health: () => { mqttConnected: boolean };
   now: () => number;
@@ -210,6 +213,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       }));
       registerTokensRoutes(api, deps, actor);
       registerAuditRoutes(api, deps);
+      registerCriteriaRoutes(api, deps.criteria);
     },
     { prefix: "/api" },
   );
