@@ -11,6 +11,7 @@ import { collect, duration, wholeNumber } from "../context.js";
 import type { Cli } from "../context.js";
 import { ago, bytes, epochMs, metricValue, outputWidth, relative, table, timestamp, truncate, wrapList, yesNo } from "../format.js";
 import { awaitsApproval, watchRollout } from "./watch.js";
+import { registerRolloutCriteriaCommands } from "./rollout-criteria.js";
 
 interface TargetOptions {
   release: string;
@@ -300,6 +301,8 @@ Examples:
       await runVerb(id, "rollback", { reason: opts.reason, stage: opts.stage }, opts.stage ? `stage ${opts.stage} rolled back` : "rolled back");
     });
 
+  registerRolloutCriteriaCommands(cli, rollout);
+
   async function runVerb(id: string, verb: string, body: Record<string, unknown>, done: string): Promise<void> {
     const res = await cli.client().request<StatusView>("POST", `/api/rollouts/${encodeURIComponent(id)}/${verb}`, body);
     cli.print(res, () => {
@@ -347,6 +350,8 @@ function describePreview(p: PlanPreview, stableSeed: boolean): string {
   for (const s of p.stages) {
     lines.push("", `${s.name} (${s.devices.length} device(s)):`, s.devices.length ? wrapList(s.devices, width) : "  none");
     if (s.rules.length) lines.push("  rules:", ...s.rules.map((r) => `    ${r}`));
+    if (s.criteria.entry.length) lines.push("  entry criteria (must pass before it starts):", ...s.criteria.entry.map((c) => `    ${c}`));
+    if (s.criteria.exit.length) lines.push("  exit criteria (must pass before it completes):", ...s.criteria.exit.map((c) => `    ${c}`));
   }
   lines.push(...describeBlocked(p.excluded, p.unassigned, p.warnings).map((l) => l.replace(/^excluded /, "blocked ")));
   lines.push(
@@ -384,6 +389,7 @@ function describeRollout(s: StatusView): string {
   lines.push(`GATES  canaryHealthy ${yesNo(s.gates.canaryHealthy)}  failureThreshold ${yesNo(s.gates.failureThreshold)}  safetyChecks ${yesNo(s.gates.safetyChecks)}`);
   lines.push(`devices ${p.total}: ${counts || "none"}   activated ${p.activated}/${p.total}`);
   for (const st of s.stages.filter((x) => awaitsApproval(s, x))) lines.push(`stage ${st.name} awaits approval: verge rollout promote ${r.id}`);
+  for (const st of s.stages) if (st.criteria.waitingOn) lines.push(`stage ${st.name} waits on ${st.criteria.waitingOn}; verge rollout validate ${r.id}`);
   if (s.rollback.requested > 0) lines.push(`rollback: requested ${s.rollback.requested}, confirmed ${s.rollback.confirmed}, overdue ${s.rollback.overdue}`);
   lines.push(
     "",
@@ -393,7 +399,7 @@ function describeRollout(s: StatusView): string {
       s.stages.map((st) => [
         st.name,
         st.kind,
-        awaitsApproval(s, st) ? `${st.status}, awaiting approval` : st.status,
+        awaitsApproval(s, st) ? `${st.status}, awaiting approval` : st.criteria.waiting ? `${st.status}, waiting on ${st.criteria.waiting.phase} criteria` : st.status,
         st.progress.total,
         st.progress.activated,
         st.progress.failed,
