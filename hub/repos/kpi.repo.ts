@@ -66,7 +66,7 @@ export class KpiRepo {
   bucketSums(scope: KpiScope, bucketMs: number, count: number): KpiSums[] {
     const from = scope.to - bucketMs * count;
     const rows = this.db
-      .prepare(`SELECT (k.window_end - @from - 1) / @bucketMs AS bucket, ${SUM_COLUMNS} ${SCOPE_REPORTS} GROUP BY bucket`)
+      .prepare(`SELECT CAST((k.window_end - @from - 1) / @bucketMs AS INTEGER) AS bucket, ${SUM_COLUMNS} ${SCOPE_REPORTS} GROUP BY bucket`)
       .all({ ...scope, from, bucketMs: Math.trunc(bucketMs) }) as Array<SumRow & { bucket: number }>;
     const out = Array.from({ length: count }, () => ({ ...EMPTY_SUMS, lagBuckets: LAG_COLUMNS.map(() => 0) }));
     for (const row of rows) if (row.bucket >= 0 && row.bucket < count) out[row.bucket] = toSums(row);
