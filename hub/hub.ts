@@ -220,7 +220,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       repos.releases,
       auditor,
       async (releaseId) => {
-        for (const r of repos.rollouts.list({ status: "active", releaseId })) await rollouts.evaluate(r.id);
+        for (const r of repos.rollouts.list({ status: "active", ...(releaseId ? { releaseId } : {}) })) await rollouts.evaluate(r.id);
       },
       now,
     );
