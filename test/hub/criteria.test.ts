@@ -1,11 +1,14 @@
 // Stage entry and exit criteria: the plan syntax (hub/rollout/plan.ts) and the pure verdicts (hub/rollout/criteria.ts),
 // as tables. A criterion states what PASSES, unlike a rule, which states the breach.
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { describeCriterion, describeWait, evaluateCriteria, nextWait, unmetOf } from "../../hub/rollout/criteria.js";
 import type { CriteriaFacts, Criterion, KpiFact } from "../../hub/rollout/criteria.js";
-import { parsePlan } from "../../hub/rollout/plan.js";
+import { loadPlanFile, parsePlan } from "../../hub/rollout/plan.js";
 import type { EntryCriterion, ExitCriterion, Plan, PlanResult } from "../../hub/rollout/plan.js";
 
+const DEFAULT_PLAN = fileURLToPath(new URL("../../config/plans/default.yaml", import.meta.url));
+const FAST_PLAN = fileURLToPath(new URL("../../config/plans/fast.yaml", import.meta.url));
 const S = 1000;
 const H = 3600 * S;
 const NOW = Date.UTC(2025, 4, 1, 12, 0, 0);
@@ -42,6 +45,13 @@ describe("plan: stage criteria", () => {
     ]);
     // stored with the rollout as JSON: nothing is lost
     expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
+  });
+
+  it("the shipped plans: pilot and waves wait while a Sev1/Sev2 is open, the canary does not (a hotfix must start); default's wave-1 waits for 24 h of availability", () => {
+    const lists = (file: string) => okPlan(loadPlanFile(file)).stages.map((s) => [s.name, ...s.entry.map((c) => describeCriterion(c))]);
+    const incidents = ["previous stage completed", "no open sev1/sev2 incident"];
+    expect(lists(DEFAULT_PLAN)).toEqual([["canary"], ["pilot", ...incidents], ["wave-1", ...incidents, "availability >= 99.5% for 24h (devices started so far)"], ["wave-2", ...incidents], ["wave-3", ...incidents]]);
+    expect(lists(FAST_PLAN)).toEqual([["canary"], ["pilot", ...incidents], ["wave-1", ...incidents], ["wave-2", ...incidents], ["wave-3", ...incidents]]);
   });
 
   it("a plan without criteria gets none but previousStage", () => {
