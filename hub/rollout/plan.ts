@@ -399,63 +399,63 @@ const incidentsCriterionSchema = z
   )
   .transform((v) => ({ kind: "noOpenIncidents" as const, severities: v.severities ? [...new Set(v.severities)] : [...DEFAULT_BLOCKING_SEVERITIES] }));
 
-function kpiCriterionShape<M extends readonly [RuleMetric, ...RuleMetric[]]>(metrics: M, hint: string) {
-  return {
-    metric: z.enum(metrics, { error: `metric must be one of ${metrics.join(", ")}${hint}` }),
-    op: z.enum(RULE_OPS, { error: `op is the condition that PASSES (availability ">=" 99.5% passes at 99.5% or more), one of ${RULE_OPS.join(" ")}` }),
-    threshold: z.union([z.number(), z.string()], { error: "threshold is required: a fraction or percentage for ratios, a duration for lag" }),
-    minDevices: z.number().int("minDevices must be a whole number").min(1, "minDevices must be 1 or more: a KPI needs devices reporting").optional(),
-  };
+type EntryKpiCriterion = Extract<EntryCriterion, { kind: "kpi" }>;
+type ExitKpiCriterion = Extract<ExitCriterion, { kind: "kpi" }>;
+
+/**
+ * `kpi:` of an entry criterion (summed over `for`, required) or of an exit criterion (over the observation window, or
+ * its last `window`): the same keys but for the span, and the metrics each may read.
+ */
+function kpiCriterionSchema(phase: "entry" | "exit") {
+  const metrics = phase === "entry" ? ENTRY_KPI_METRICS : EXIT_KPI_METRICS;
+  const hint = phase === "entry" ? " (a stage's failures are its gates and exit criteria; incidents are noOpenIncidents)" : "; incidents are noOpenIncidents";
+  return z
+    .object(
+      {
+        metric: z.enum(metrics, { error: `metric must be one of ${metrics.join(", ")}${hint}` }),
+        op: z.enum(RULE_OPS, { error: `op is the condition that PASSES (availability ">=" 99.5% passes at 99.5% or more), one of ${RULE_OPS.join(" ")}` }),
+        threshold: z.union([z.number(), z.string()], { error: "threshold is required: a fraction or percentage for ratios, a duration for lag" }),
+        for: positiveDuration.optional(),
+        window: positiveDuration.optional(),
+        minDevices: z.number().int("minDevices must be a whole number").min(1, "minDevices must be 1 or more: a KPI needs devices reporting").optional(),
+      },
+      { error: `kpi is a mapping: { metric, op, threshold, ${phase === "entry" ? "for" : "window"}, minDevices }` },
+    )
+    .strict()
+    .transform((k, ctx): EntryKpiCriterion | ExitKpiCriterion => {
+      const issue = (key: string, message: string) => ctx.addIssue({ code: "custom", message, path: [key], input: k[key as keyof typeof k] });
+      if (phase === "entry" && k.for === undefined) issue("for", "for is required: how long the KPI must have held, e.g. 1h");
+      if (phase === "entry" && k.window !== undefined) issue("window", "an entry kpi criterion is summed over its `for` span; window is for exit criteria");
+      if (phase === "exit" && k.for !== undefined) issue("for", "an exit kpi criterion is summed over the stage's observation window (or its last `window`); `for` is for entry criteria");
+      let threshold = 0;
+      try {
+        threshold = parseThreshold(k.metric, k.threshold);
+      } catch (err) {
+        issue("threshold", (err as Error).message);
+      }
+      const base = { kind: "kpi" as const, op: k.op, threshold, minDevices: k.minDevices ?? 1 };
+      return phase === "entry" ? { ...base, metric: k.metric as EntryKpiMetric, forMs: k.for ?? 0 } : { ...base, metric: k.metric, windowMs: k.window ?? null };
+    });
 }
+const entryKpiSchema = kpiCriterionSchema("entry").transform((k) => k as EntryKpiCriterion);
+const exitKpiSchema = kpiCriterionSchema("exit").transform((k) => k as ExitKpiCriterion);
 
-function criterionThreshold(metric: RuleMetric, value: unknown, ctx: z.RefinementCtx): number {
-  try {
-    return parseThreshold(metric, value);
-  } catch (err) {
-    ctx.addIssue({ code: "custom", message: (err as Error).message, path: ["threshold"], input: value });
-    return 0;
-  }
-}
-
-const entryKpiSchema = z
-  .object(
-    {
-      ...kpiCriterionShape(ENTRY_KPI_METRICS, " (a stage's failures are its gates and exit criteria; incidents are noOpenIncidents)"),
-      for: positiveDuration.optional(),
-      window: z.undefined({ error: "an entry kpi criterion is summed over its `for` span; window is for exit criteria" }).optional(),
-    },
-    { error: "kpi is a mapping: { metric, op, threshold, for, minDevices }" },
-  )
-  .strict()
-  .transform((k, ctx): EntryCriterion => {
-    if (k.for === undefined) ctx.addIssue({ code: "custom", message: "for is required: how long the KPI must have held, e.g. 1h", path: ["for"], input: undefined });
-    return { kind: "kpi", metric: k.metric, op: k.op, threshold: criterionThreshold(k.metric, k.threshold, ctx), forMs: k.for ?? 0, minDevices: k.minDevices ?? 1 };
-  });
-
-const exitKpiSchema = z
-  .object(
-    {
-      ...kpiCriterionShape(EXIT_KPI_METRICS, "; incidents are noOpenIncidents"),
-      window: positiveDuration.optional(),
-      for: z.undefined({ error: "an exit kpi criterion is summed over the stage's observation window (or its last `window`); `for` is for entry criteria" }).optional(),
-    },
-    { error: "kpi is a mapping: { metric, op, threshold, window, minDevices }" },
-  )
-  .strict()
-  .transform(
-    (k, ctx): ExitCriterion => ({ kind: "kpi", metric: k.metric, op: k.op, threshold: criterionThreshold(k.metric, k.threshold, ctx), windowMs: k.window ?? null, minDevices: k.minDevices ?? 1 }),
-  );
-
-/** A list item names exactly one kind: `- kpi: {...}`, not two in one mapping. */
-function theOneKind<K extends string>(item: Partial<Record<K, unknown>>, kinds: readonly K[], ctx: z.RefinementCtx): K | undefined {
+/**
+ * The criterion a list item names: exactly one kind (`- kpi: {...}`, not two in one mapping), its value already parsed
+ * into a criterion, or `true` for the kinds that take no settings.
+ */
+function theCriterion<C extends { kind: string }>(item: Record<string, unknown>, kinds: ReadonlyArray<C["kind"]>, ctx: z.RefinementCtx): C {
   const named = kinds.filter((k) => item[k] !== undefined);
-  if (named.length === 1) return named[0];
-  ctx.addIssue({
-    code: "custom",
-    input: item,
-    message: named.length === 0 ? `a criterion is one of ${kinds.join(", ")}` : `one criterion per list item: this one names ${named.join(" and ")}; write each as its own item`,
-  });
-  return undefined;
+  const kind = named[0];
+  if (named.length !== 1 || kind === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      input: item,
+      message: named.length === 0 ? `a criterion is one of ${kinds.join(", ")}` : `one criterion per list item: this one names ${named.join(" and ")}; write each as its own item`,
+    });
+    return z.NEVER;
+  }
+  return (item[kind] === true ? { kind } : item[kind]) as C;
 }
 
 const entryCriterionSchema = z
@@ -469,20 +469,7 @@ const entryCriterionSchema = z
     { error: `an entry criterion is a mapping with one of ${ENTRY_KINDS.join(", ")}, e.g. "- noOpenIncidents: true"` },
   )
   .strict()
-  .transform((c, ctx): EntryCriterion => {
-    switch (theOneKind(c, ENTRY_KINDS, ctx)) {
-      case "previousStage":
-        return { kind: "previousStage" };
-      case "approval":
-        return { kind: "approval" };
-      case "noOpenIncidents":
-        return c.noOpenIncidents!;
-      case "kpi":
-        return c.kpi!;
-      case undefined:
-        return z.NEVER;
-    }
-  });
+  .transform((c, ctx) => theCriterion<EntryCriterion>(c, ENTRY_KINDS, ctx));
 
 const exitCriterionSchema = z
   .object(
@@ -495,16 +482,7 @@ const exitCriterionSchema = z
     { error: `an exit criterion is a mapping with one of ${EXIT_KINDS.join(", ")}, e.g. "- kpi: { metric: availability, op: \\">=\\", threshold: 99.5% }"` },
   )
   .strict()
-  .transform((c, ctx): ExitCriterion => {
-    switch (theOneKind(c, EXIT_KINDS, ctx)) {
-      case "noOpenIncidents":
-        return c.noOpenIncidents!;
-      case "kpi":
-        return c.kpi!;
-      case undefined:
-        return z.NEVER;
-    }
-  });
+  .transform((c, ctx) => theCriterion<ExitCriterion>(c, EXIT_KINDS, ctx));
 
 /** `entry` and `exit` of a stage, or of the plan's `defaults` (a stage's own list replaces the default one). */
 const criteriaShape = {

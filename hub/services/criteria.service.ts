@@ -68,6 +68,7 @@ export interface StageCriteriaView {
 }
 
 export const MAX_HEALTH_BUCKETS = 120;
+const BUCKETS_HINT = `a whole number from 1 to ${MAX_HEALTH_BUCKETS}`;
 const healthQuery = z
   .object({
     duration: z
@@ -83,11 +84,11 @@ const healthQuery = z
         }
         return z.NEVER;
       }),
-    buckets: z
-      .string()
-      .regex(/^\d+$/, `a whole number from 1 to ${MAX_HEALTH_BUCKETS}`)
-      .transform(Number)
-      .refine((n) => n >= 1 && n <= MAX_HEALTH_BUCKETS, `a whole number from 1 to ${MAX_HEALTH_BUCKETS}`)
+    buckets: z.coerce
+      .number({ error: BUCKETS_HINT })
+      .int(BUCKETS_HINT)
+      .min(1, BUCKETS_HINT)
+      .max(MAX_HEALTH_BUCKETS, BUCKETS_HINT)
       .optional(),
     stage: z.string().min(1).optional(),
   })

@@ -270,7 +270,10 @@ describe("verge rollout health", () => {
     const noStage = await verge(["rollout", "validate", "ro-h", "--stage", "pilot"], env());
     expect(noStage).toMatchObject({ code: 5, stderr: "verge: stage pilot of rollout ro-h (its stages: canary) not found [not_found]\n" });
     expect((await verge(["rollout", "health", "ro-h", "--stage", "pilot"], env())).code).toBe(5);
-    expect((await ctx.h.api("GET", "/api/rollouts/ro-h/health?duration=soon")).status).toBe(400);
+    for (const query of ["duration=soon", "duration=500ms", "buckets=abc", "buckets=500", "colour=red"]) {
+      const res = await ctx.h.api<{ error: { code: string } }>("GET", `/api/rollouts/ro-h/health?${query}`);
+      expect([query, res.status, res.body.error.code]).toEqual([query, 400, "bad_request"]);
+    }
   });
 });
 
