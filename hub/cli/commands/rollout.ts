@@ -122,7 +122,9 @@ Examples:
   verge rollout resume ro-20250501-a1b2c3
   verge rollout promote ro-20250501-a1b2c3 --reason "canary clean for 48h"
   verge rollout rollback ro-20250501-a1b2c3 --reason "lag p95 regression"
-  verge rollout events ro-20250501-a1b2c3                        # why it paused, with dashboard links`,
+  verge rollout events ro-20250501-a1b2c3                        # why it paused, with dashboard links
+  verge rollout validate ro-20250501-a1b2c3                      # before expanding: entry/exit criteria now (exit 6 if unmet)
+  verge rollout health ro-20250501-a1b2c3 --duration 1h          # the active stage's KPIs against thresholds, with a trend`,
     );
 
   targetOptions(
@@ -182,6 +184,8 @@ Reading it:
   GATES      canaryHealthy (canary converged, no rule firing), failureThreshold (failed share of the active stage
              below its threshold), safetyChecks (no device held back by its safety check)
   RULES      each pause rule's last verdict: ok, pending (breaching, not yet for long enough), firing, insufficient
+  waits on   a stage its entry or exit criteria hold, with what each sees at the last evaluation (the stage waits,
+             it does not fail); verge rollout validate <id> judges them now
   EVENTS     the last 10; every event with its full explanation and links: verge rollout events <id>
 
 Watching (--watch):
