@@ -29,6 +29,7 @@ import { KpiRepo } from "./repos/kpi.repo.js";
 import { BrakesService } from "./services/brakes.service.js";
 import { CohortsService } from "./services/cohorts.service.js";
 import { IncidentsService } from "./services/incidents.service.js";
+import { CriteriaService } from "./services/criteria.service.js";
 import { RolloutScheduler } from "./scheduler.js";
 import { RetentionService } from "./services/retention.service.js";
 import { packageRoot } from "./db/database.js";
@@ -191,6 +192,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
     );
     const registry = new RegistryService(repos.devices, keys, () => addresses, auditor, now);
     const releases = new ReleasesService(repos.releases, store, keys, auditor, config.rollout.manifestTtlMs, now);
+    const criteria = new CriteriaService({ rollouts: repos.rollouts, kpi: repos.kpi, incidents: repos.incidents, now });
     const rollouts = new RolloutsService({
       db,
       rollouts: repos.rollouts,
@@ -215,6 +217,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       },
       now,
       notifier: webhooks,
+      criteria,
     });
     rolloutsRef.service = rollouts;
     const diagnostics = new DiagnosticsService({
@@ -249,7 +252,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       repos.releases,
       auditor,
       async (releaseId) => {
-        for (const r of repos.rollouts.list({ status: "active", releaseId })) await rollouts.evaluate(r.id);
+        for (const r of repos.rollouts.list({ status: "active", ...(releaseId ? { releaseId } : {}) })) await rollouts.evaluate(r.id);
       },
       now,
     );
@@ -276,6 +279,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       kpi: repos.kpi,
       diagnostics,
       webhooks,
+      criteria,
       maxArtifactBytes: config.http.maxArtifactBytes,
       health: () => ({ mqttConnected: mqttClient.raw.connected }),
       now,

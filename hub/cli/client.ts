@@ -9,6 +9,7 @@ export const EXIT = {
   unreachable: 3, // the hub could not be reached
   auth: 4, // missing/invalid token, or the token's role is not enough
   notFound: 5, // the named device, release or rollout does not exist
+  unmet: 6, // rollout validate: a stage criterion is not met
 } as const;
 
 export class CliError extends Error {

@@ -44,6 +44,7 @@ Exit codes:
   3  the hub could not be reached
   4  no token, invalid or revoked token, or the token's role is not allowed to do this
   5  the named device, release, rollout, plan, token, cohort or incident does not exist
+  6  rollout validate: a stage's entry or exit criterion is not met (the output names it)
 
 From nothing to a rollout:
   export VERGE_HUB_URL=http://127.0.0.1:8080 VERGE_TOKEN=vrg_...
@@ -53,6 +54,8 @@ From nothing to a rollout:
   verge rollout create --release rel-2.4.1 --plan default
   verge rollout status <rollout id> --watch                   # live progress until it completes
   verge rollout promote <rollout id>                          # when a stage awaits approval
+  verge rollout validate <rollout id>                         # entry/exit criteria now; exit 0 only when all pass
+  verge rollout health <rollout id> --duration 1h             # the active stage's KPIs against thresholds, trend
   verge rollout pause|resume|retry|abort|rollback <rollout id> --reason "..."
   verge freeze on --reason "..."                              # stop every rollout; verge cohort disable NAME for one cohort
 

@@ -32,6 +32,8 @@ import { registerTokensRoutes } from "./routes/tokens.js";
 import { registerAuditRoutes } from "./routes/audit.js";
 import { registerWebhookRoutes } from "./routes/webhooks.js";
 import type { WebhooksService } from "../services/webhooks.service.js";
+import { registerCriteriaRoutes } from "./routes/criteria.js";
+import type { CriteriaService } from "../services/criteria.service.js";
 import { actorOf, makeAuthHook } from "./auth.js";
 
 export interface HttpDeps {
@@ -53,6 +55,7 @@ export interface HttpDeps {
   kpi: KpiRepo;
   diagnostics: DiagnosticsService;
   webhooks: WebhooksService;
+  criteria: CriteriaService;
   maxArtifactBytes: number;
   health: () => { mqttConnected: boolean };
   now: () => number;
@@ -228,6 +231,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       registerTokensRoutes(api, deps, actor);
       registerAuditRoutes(api, deps);
       registerWebhookRoutes(api, deps.webhooks, actor);
+      registerCriteriaRoutes(api, deps.criteria);
     },
     { prefix: "/api" },
   );

@@ -43,6 +43,19 @@ export class IncidentsRepo {
     return (this.db.prepare(`SELECT * FROM incidents ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY opened_at DESC, id`).all(filter) as Row[]).map(toIncident);
   }
 
+  /** Open incidents that hold a rollout of `releaseId`: those linked to it, and fleet-wide ones (no release). */
+  openBlocking(releaseId: string, severities: readonly Severity[]): Incident[] {
+    if (severities.length === 0) return [];
+    return (
+      this.db
+        .prepare(
+          `SELECT * FROM incidents WHERE status = 'open' AND (release_id = ? OR release_id IS NULL)
+           AND severity IN (SELECT value FROM json_each(?)) ORDER BY severity, opened_at, id`,
+        )
+        .all(releaseId, JSON.stringify(severities)) as Row[]
+    ).map(toIncident);
+  }
+
   openCount(releaseId: string, severity: Severity): number {
     return (this.db.prepare("SELECT count(*) AS n FROM incidents WHERE release_id = ? AND severity = ? AND status = 'open'").get(releaseId, severity) as { n: number }).n;
   }

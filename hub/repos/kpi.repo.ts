@@ -3,6 +3,7 @@
 // while the device ran the rollout's release count: a device rolled back stops weighing on the release.
 import type { Db } from "../db/database.js";
 import { LAG_BUCKET_BOUNDS_MS } from "../../proto/kpi.js";
+import { EMPTY_SUMS } from "../rollout/kpi.js";
 import type { KpiSums } from "../rollout/kpi.js";
 
 /** The report columns holding its lag histogram: lag_i is bucket i of LAG_BUCKET_BOUNDS_MS (the last is +Inf). */
@@ -31,6 +32,20 @@ export interface DeviceKpi {
 const SCOPE_JOIN = `JOIN rollout_devices rd ON rd.device_id = k.device_id AND rd.rollout_id = @rolloutId AND rd.issued_at IS NOT NULL
   AND (@stage IS NULL OR rd.stage = @stage)`;
 const SCOPE_WHERE = `k.release_id = @releaseId AND k.window_end > @from AND k.window_end <= @to`;
+/** What a cohort sum reads: every column of kpi_reports_release_device_window, so the sums need no table lookups. */
+const SUM_COLUMNS = `count(DISTINCT k.device_id) AS devices, coalesce(sum(k.seconds_up), 0) AS secondsUp, coalesce(sum(k.seconds_down), 0) AS secondsDown,
+  coalesce(sum(k.events_processed), 0) AS eventsProcessed, coalesce(sum(k.events_dropped), 0) AS eventsDropped,
+  ${LAG_COLUMNS.map((c) => `coalesce(sum(k.${c}), 0) AS ${c}`).join(", ")}`;
+/** The scope's devices as the outer loop (CROSS JOIN keeps that order), each one's reports a range of the index. */
+const SCOPE_REPORTS = `FROM rollout_devices rd CROSS JOIN kpi_reports k
+  ON k.release_id = @releaseId AND k.device_id = rd.device_id AND k.window_end > @from AND k.window_end <= @to
+  WHERE rd.rollout_id = @rolloutId AND rd.issued_at IS NOT NULL AND (@stage IS NULL OR rd.stage = @stage)`;
+type SumRow = Omit<KpiSums, "lagBuckets"> & Record<string, number>;
+
+function toSums(row: SumRow): KpiSums {
+  const lagBuckets = LAG_COLUMNS.map((c) => row[c] ?? 0);
+  return { devices: row.devices, secondsUp: row.secondsUp, secondsDown: row.secondsDown, eventsProcessed: row.eventsProcessed, eventsDropped: row.eventsDropped, lagBuckets };
+}
 
 export class KpiRepo {
   constructor(private readonly db: Db) {}
@@ -41,18 +56,26 @@ export class KpiRepo {
    * per device, no table or bucket-row lookups (migration 0006).
    */
   sums(scope: KpiScope): KpiSums {
-    const row = this.db
-      .prepare(
-        `SELECT count(DISTINCT k.device_id) AS devices, coalesce(sum(k.seconds_up), 0) AS secondsUp, coalesce(sum(k.seconds_down), 0) AS secondsDown,
-                coalesce(sum(k.events_processed), 0) AS eventsProcessed, coalesce(sum(k.events_dropped), 0) AS eventsDropped,
-                ${LAG_COLUMNS.map((c) => `coalesce(sum(k.${c}), 0) AS ${c}`).join(", ")}
-         FROM rollout_devices rd CROSS JOIN kpi_reports k
-           ON k.release_id = @releaseId AND k.device_id = rd.device_id AND k.window_end > @from AND k.window_end <= @to
-         WHERE rd.rollout_id = @rolloutId AND rd.issued_at IS NOT NULL AND (@stage IS NULL OR rd.stage = @stage)`,
-      )
-      .get({ ...scope }) as Omit<KpiSums, "lagBuckets"> & Record<string, number>;
-    const lagBuckets = LAG_COLUMNS.map((c) => row[c] ?? 0);
-    return { devices: row.devices, secondsUp: row.secondsUp, secondsDown: row.secondsDown, eventsProcessed: row.eventsProcessed, eventsDropped: row.eventsDropped, lagBuckets };
+    return toSums(this.db.prepare(`SELECT ${SUM_COLUMNS} ${SCOPE_REPORTS}`).get({ ...scope }) as SumRow);
+  }
+
+  /**
+   * The scope's sums in `count` consecutive buckets of `bucketMs` ending at `scope.to` (bucket i holds the reports
+   * whose window ends in (to - (count - i) * bucketMs, to - (count - i - 1) * bucketMs]); `scope.from` is ignored.
+   */
+  bucketSums(scope: KpiScope, bucketMs: number, count: number): KpiSums[] {
+    const from = scope.to - bucketMs * count;
+    const rows = this.db
+      .prepare(`SELECT CAST((k.window_end - @from - 1) / @bucketMs AS INTEGER) AS bucket, ${SUM_COLUMNS} ${SCOPE_REPORTS} GROUP BY bucket`)
+      .all({ ...scope, from, bucketMs: Math.trunc(bucketMs) }) as Array<SumRow & { bucket: number }>;
+    const out = Array.from({ length: count }, () => ({ ...EMPTY_SUMS, lagBuckets: LAG_COLUMNS.map(() => 0) }));
+    for (const row of rows) if (row.bucket >= 0 && row.bucket < count) out[row.bucket] = toSums(row);
+    return out;
+  }
+
+  /** The earliest start of a report window in the scope (how far back its data reaches), null without reports. */
+  earliestWindowStart(scope: KpiScope): number | null {
+    return (this.db.prepare(`SELECT min(k.window_start) AS start ${SCOPE_REPORTS}`).get({ ...scope }) as { start: number | null }).start;
   }
 
   /** Per-device sums in the scope, to name the devices that weigh most on a metric. */

@@ -3,6 +3,7 @@ import type { Db } from "../db/database.js";
 import type { DeploymentStateName } from "../../proto/index.js";
 import type { RolloutStatus, StageCounts, StageKind, StagePatch, StageStatus } from "../rollout/engine.js";
 import type { RuleDef, RuleState, RuleVerdict } from "../rollout/rules.js";
+import type { CriteriaWait } from "../rollout/criteria.js";
 
 export type { RolloutStatus } from "../rollout/engine.js";
 
@@ -65,6 +66,10 @@ export interface StageRow {
   failedAt: number | null;
   /** The circuit breaker counts failures finished after this (an operator's resume resets it). */
   breakerResetAt: number | null;
+  entryApprovedAt: number | null;
+  entryApprovedBy: string | null;
+  entryForcedAt: number | null;
+  criteriaWaiting: CriteriaWait | null;
 }
 
 export interface RuleRow extends RuleDef, RuleState {
@@ -213,8 +218,8 @@ export class RolloutsRepo {
     return (this.db.prepare("SELECT * FROM rollout_stages WHERE rollout_id = ? ORDER BY idx").all(rolloutId) as Row[]).map(toStage);
   }
 
-  patchStage(rolloutId: string, p: StagePatch & { approvedBy?: string; breakerResetAt?: number }): void {
-    const columns: Array<[keyof StagePatch | "approvedBy" | "breakerResetAt", string]> = [
+  patchStage(rolloutId: string, p: StagePatch & { approvedBy?: string; entryApprovedBy?: string; breakerResetAt?: number }): void {
+    const columns: Array<[Exclude<keyof StagePatch, "criteriaWaiting"> | "approvedBy" | "entryApprovedBy" | "breakerResetAt", string]> = [
       ["status", "status"],
       ["startedAt", "started_at"],
       ["activationIssuedAt", "activation_issued_at"],
@@ -226,6 +231,9 @@ export class RolloutsRepo {
       ["completedAt", "completed_at"],
       ["failedAt", "failed_at"],
       ["breakerResetAt", "breaker_reset_at"],
+      ["entryApprovedAt", "entry_approved_at"],
+      ["entryApprovedBy", "entry_approved_by"],
+      ["entryForcedAt", "entry_forced_at"],
     ];
     const sets: string[] = [];
     const params: Record<string, unknown> = { rolloutId, name: p.name };
@@ -233,6 +241,10 @@ export class RolloutsRepo {
       if (p[key] === undefined) continue;
       sets.push(`${column} = @${key}`);
       params[key] = p[key];
+    }
+    if (p.criteriaWaiting !== undefined) {
+      sets.push("criteria_waiting_json = @criteriaWaiting");
+      params.criteriaWaiting = p.criteriaWaiting === null ? null : JSON.stringify(p.criteriaWaiting);
     }
     if (sets.length === 0) return;
     this.db.prepare(`UPDATE rollout_stages SET ${sets.join(", ")} WHERE rollout_id = @rolloutId AND name = @name`).run(params);
@@ -677,6 +689,10 @@ function toStage(r: Row): StageRow {
     completedAt: r.completed_at as number | null,
     failedAt: r.failed_at as number | null,
     breakerResetAt: (r.breaker_reset_at as number | null | undefined) ?? null,
+    entryApprovedAt: (r.entry_approved_at ?? null) as number | null,
+    entryApprovedBy: (r.entry_approved_by ?? null) as string | null,
+    entryForcedAt: (r.entry_forced_at ?? null) as number | null,
+    criteriaWaiting: r.criteria_waiting_json ? (JSON.parse(r.criteria_waiting_json as string) as CriteriaWait) : null,
   };
 }
 

@@ -3,6 +3,8 @@
 // the returned stage patches and effects in one transaction. Pause intentions from several sources are folded into
 // one status change.
 import type { RuleDef } from "./rules.js";
+import { nextWait } from "./criteria.js";
+import type { CriteriaPhase, CriteriaWait, Unmet } from "./criteria.js";
 
 export type RolloutStatus = "draft" | "active" | "paused" | "completed" | "cancelled" | "rolled_back";
 export type StageKind = "canary" | "pilot" | "wave";
@@ -22,6 +24,8 @@ export interface StageConfig {
   activation: Activation;
   /** The circuit breaker: this many consecutive device failures trip (fail and pause) the stage; 0 = off. */
   breakerFailures: number;
+  /** The stage's entry criteria include `approval`: `promote` approves its start (criteria.ts). */
+  entryApproval?: boolean;
 }
 
 /** Device counts of a stage. `notStarted` devices have no desired state yet (their stage has not begun). */
@@ -60,6 +64,12 @@ export interface StageSnapshot {
    * other with no device activating in between, counted since the breaker was last reset. Absent: 0.
    */
   consecutiveFailures?: number;
+  /** Entry approval given by `promote` (stages whose entry criteria include approval). */
+  entryApprovedAt?: number | null;
+  /** `promote --force` on a stage held by its entry criteria: it starts without them. */
+  entryForcedAt?: number | null;
+  /** What held the stage at the last evaluation (entry or exit criteria), null when nothing did. */
+  criteriaWaiting?: CriteriaWait | null;
 }
 
 export interface Gates {
@@ -96,7 +106,11 @@ export type Effect =
   | { type: "alert"; firing: Firing }
   | { type: "rollback"; stage: string | null; reason: string }
   | { type: "pause"; intents: PauseIntent[] }
-  | { type: "complete" };
+  | { type: "complete" }
+  /** The stage starts waiting on its entry or exit criteria, or waits on another one than before. */
+  | { type: "criteria_waiting"; stage: string; unmet: Unmet; since: number }
+  /** Nothing holds the stage any more (forced: `promote --force` skipped its entry criteria). */
+  | { type: "criteria_met"; stage: string; phase: CriteriaPhase; since: number; forced: boolean };
 
 export interface StagePatch {
   name: string;
@@ -109,6 +123,9 @@ export interface StagePatch {
   approvedAt?: number;
   completedAt?: number;
   failedAt?: number;
+  entryApprovedAt?: number;
+  entryForcedAt?: number;
+  criteriaWaiting?: CriteriaWait | null;
 }
 
 export interface Decision {
@@ -178,6 +195,8 @@ export function advance(input: {
    * no stage starts, activates, times devices out or completes.
    */
   frozen?: boolean;
+  /** The stages' entry and exit criteria, judged by the service (hub/services/criteria.service.ts). */
+  criteria?: StageCriteria;
 }): Decision {
   const { now } = input;
   const stages = input.stages.map((s) => ({ ...s, counts: { ...s.counts } }));
@@ -189,6 +208,18 @@ export function advance(input: {
     patches.set(s.name, { ...patches.get(s.name), name: s.name, ...p });
   };
   const done = (status: RolloutStatus): Decision => ({ status, patches: [...patches.values()], effects, gates: computeGates(stages, input.ruleFiring) });
+  // A stage its criteria hold waits (it does not fail). The wait is remembered on the stage; an event marks when it
+  // starts or moves on to another criterion, and when it clears.
+  const heldByCriteria = (s: StageSnapshot, phase: CriteriaPhase): boolean => {
+    const forced = phase === "entry" && (s.entryForcedAt ?? null) !== null;
+    const unmet = forced || !input.criteria ? null : input.criteria[phase](s, stages);
+    const was = s.criteriaWaiting ?? null;
+    const wait = nextWait(was?.phase === phase ? was : null, unmet, now);
+    if ((wait || was?.phase === phase) && JSON.stringify(wait) !== JSON.stringify(was)) patch(s, { criteriaWaiting: wait });
+    if (unmet && wait && (was?.phase !== phase || was.criterion !== wait.criterion)) effects.push({ type: "criteria_waiting", stage: s.name, unmet, since: wait.since });
+    if (!unmet && was?.phase === phase) effects.push({ type: "criteria_met", stage: s.name, phase, since: was.since, forced });
+    return unmet !== null;
+  };
 
   if (input.status !== "active") return done(input.status);
 
@@ -224,6 +255,7 @@ export function advance(input: {
     if (s.status === "failed") break;
 
     if (s.status === "pending") {
+      if (heldByCriteria(s, "entry")) break;
       const activate = s.config.activation === "immediate";
       patch(s, { status: "active", startedAt: now, ...(activate ? { activationIssuedAt: now } : {}) });
       effects.push({ type: "start_stage", stage: s.name, activate });
@@ -289,6 +321,7 @@ export function advance(input: {
       if (input.ruleBreaching) break;
       const gates = computeGates(stages, input.ruleFiring);
       if (!gates.canaryHealthy || !gates.failureThreshold || !gates.safetyChecks) break;
+      if (heldByCriteria(s, "exit")) break;
       if (s.config.approval && s.approvedAt === null) {
         if (s.approvalRequestedAt === null) {
           patch(s, { approvalRequestedAt: now });
@@ -314,7 +347,7 @@ export type VerbResult = { ok: true; patches: StagePatch[]; effects: Effect[] } 
  * `promote`: approve the active stage, which then completes as soon as its window is over and its gates pass; with
  * `force`, complete it now whatever its window and gates (the next evaluation starts the next stage).
  */
-export function promote(input: { now: number; status: RolloutStatus; stages: StageSnapshot[]; force: boolean; ruleFiring: boolean }): VerbResult & { stage?: string } {
+export function promote(input: { now: number; status: RolloutStatus; stages: StageSnapshot[]; force: boolean; ruleFiring: boolean }): PromoteResult {
   if (input.status !== "active") {
     return { ok: false, code: "conflict", message: `rollout is ${input.status}; only an active rollout can be promoted${input.status === "paused" ? " (resume it first)" : ""}` };
   }
@@ -322,7 +355,7 @@ export function promote(input: { now: number; status: RolloutStatus; stages: Sta
   const s = idx >= 0 ? input.stages[idx] : undefined;
   if (!s) return { ok: false, code: "conflict", message: "every stage is already completed" };
   if (s.status === "failed") return { ok: false, code: "conflict", message: `stage ${s.name} failed; retry its failed devices or roll it back` };
-  if (s.status === "pending") return { ok: false, code: "conflict", message: `stage ${s.name} has not started yet; it starts at the next evaluation` };
+  if (s.status === "pending") return promotePending(s, input.now, input.force);
   if (input.force) {
     return {
       ok: true,
@@ -340,4 +373,33 @@ export function promote(input: { now: number; status: RolloutStatus; stages: Sta
   }
   if (s.approvedAt !== null) return { ok: false, code: "conflict", message: `stage ${s.name} is already approved` };
   return { ok: true, stage: s.name, patches: [{ name: s.name, approvedAt: input.now }], effects: [] };
+}
+
+/** What `promote` did: `entry` says it approved (or forced) the start of a stage its entry criteria held. */
+export type PromoteResult = VerbResult & { stage?: string; entry?: "approved" | "forced" };
+
+/** The stages' entry and exit criteria as `advance` asks for them: null when nothing holds the stage. */
+export interface StageCriteria {
+  entry(stage: StageSnapshot, stages: readonly StageSnapshot[]): Unmet | null;
+  exit(stage: StageSnapshot, stages: readonly StageSnapshot[]): Unmet | null;
+}
+
+/**
+ * `promote` of a stage that has not started (the previous one completed; its entry criteria hold it): approve its
+ * start when its entry criteria ask for approval; with `force`, start it without its entry criteria.
+ */
+function promotePending(s: StageSnapshot, now: number, force: boolean): PromoteResult {
+  const waitsOnEntry = s.criteriaWaiting?.phase === "entry";
+  if (force && waitsOnEntry) return { ok: true, stage: s.name, entry: "forced", patches: [{ name: s.name, entryForcedAt: now }], effects: [] };
+  if (!force && s.config.entryApproval) {
+    if ((s.entryApprovedAt ?? null) !== null) return { ok: false, code: "conflict", message: `the start of stage ${s.name} is already approved` };
+    return { ok: true, stage: s.name, entry: "approved", patches: [{ name: s.name, entryApprovedAt: now }], effects: [] };
+  }
+  return {
+    ok: false,
+    code: "conflict",
+    message: waitsOnEntry
+      ? `stage ${s.name} waits on its entry criteria (\`verge rollout validate\` shows which); promote --force starts it without them`
+      : `stage ${s.name} has not started yet; it starts at the next evaluation`,
+  };
 }

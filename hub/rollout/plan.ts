@@ -105,6 +105,10 @@ export interface StageSpec extends StageSettings {
   select: StageSelect;
   /** The plan's rules followed by the stage's own rules (scope "stage"). */
   rules: RuleSpec[];
+  /** What must hold before the stage starts; `previousStage` first for every stage after the first (see criteria). */
+  entry: EntryCriterion[];
+  /** What must hold, once its observation window is over, before the stage completes. */
+  exit: ExitCriterion[];
 }
 
 export interface Plan {
@@ -356,6 +360,173 @@ function ruleSchema(where: "plan" | "stage") {
     });
 }
 
+// --- stage criteria --------------------------------------------------------------------------------------------------
+// Entry criteria hold a stage before it starts; exit criteria hold it, once its observation window is over, before it
+// completes (hub/rollout/criteria.ts evaluates them, the engine enforces them). Unlike a rule, whose op and threshold
+// describe the BREACH, a criterion's op and threshold describe what PASSES: `availability >= 99.5%`.
+
+export const INCIDENT_SEVERITIES = ["sev1", "sev2", "sev3", "sev4"] as const;
+export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
+/** What `noOpenIncidents: true` watches. */
+export const DEFAULT_BLOCKING_SEVERITIES: readonly IncidentSeverity[] = ["sev1", "sev2"];
+/** KPIs an entry criterion reads over its `for` span, from the devices started so far (the earlier stages'). */
+export const ENTRY_KPI_METRICS = ["availability", "event_lag_p50", "event_lag_p95", "dropped_ratio"] as const;
+export type EntryKpiMetric = (typeof ENTRY_KPI_METRICS)[number];
+/** KPIs an exit criterion reads from the stage's devices: the reported ones over its window, and failed and self-rolled-back shares. */
+export const EXIT_KPI_METRICS = [...ENTRY_KPI_METRICS, "failure_rate", "rollback_rate"] as const;
+export type ExitKpiMetric = (typeof EXIT_KPI_METRICS)[number];
+
+/** A criterion with every default resolved. A KPI criterion PASSES when `observed op threshold`. */
+export type EntryCriterion =
+  | { kind: "previousStage" }
+  | { kind: "noOpenIncidents"; severities: IncidentSeverity[] }
+  | { kind: "kpi"; metric: EntryKpiMetric; op: RuleOp; threshold: number; forMs: number; minDevices: number }
+  | { kind: "approval" };
+export type ExitCriterion =
+  | { kind: "noOpenIncidents"; severities: IncidentSeverity[] }
+  /** windowMs null: from the stage's convergence to now; else the last windowMs of that. */
+  | { kind: "kpi"; metric: ExitKpiMetric; op: RuleOp; threshold: number; windowMs: number | null; minDevices: number };
+
+const ENTRY_KINDS = ["previousStage", "noOpenIncidents", "kpi", "approval"] as const;
+const EXIT_KINDS = ["noOpenIncidents", "kpi"] as const;
+
+const incidentsCriterionSchema = z
+  .preprocess(
+    (v) => (v === true ? {} : v),
+    z
+      .object(
+        {
+          severities: z
+            .array(z.enum(INCIDENT_SEVERITIES, { error: `a severity is one of ${INCIDENT_SEVERITIES.join(", ")}` }))
+            .min(1, "list at least one severity, or write noOpenIncidents: true for sev1 and sev2")
+            .optional(),
+        },
+        { error: "noOpenIncidents is true (sev1 and sev2) or { severities: [sev1, sev2, ...] }" },
+      )
+      .strict(),
+  )
+  .transform((v) => ({ kind: "noOpenIncidents" as const, severities: v.severities ? [...new Set(v.severities)] : [...DEFAULT_BLOCKING_SEVERITIES] }));
+
+type EntryKpiCriterion = Extract<EntryCriterion, { kind: "kpi" }>;
+type ExitKpiCriterion = Extract<ExitCriterion, { kind: "kpi" }>;
+
+/**
+ * `kpi:` of an entry criterion (summed over `for`, required) or of an exit criterion (over the observation window, or
+ * its last `window`): the same keys but for the span, and the metrics each may read.
+ */
+function kpiCriterionSchema(phase: "entry" | "exit") {
+  const metrics = phase === "entry" ? ENTRY_KPI_METRICS : EXIT_KPI_METRICS;
+  const hint = phase === "entry" ? " (a stage's failures are its gates and exit criteria; incidents are noOpenIncidents)" : "; incidents are noOpenIncidents";
+  return z
+    .object(
+      {
+        metric: z.enum(metrics, { error: `metric must be one of ${metrics.join(", ")}${hint}` }),
+        op: z.enum(RULE_OPS, { error: `op is the condition that PASSES (availability ">=" 99.5% passes at 99.5% or more), one of ${RULE_OPS.join(" ")}` }),
+        threshold: z.union([z.number(), z.string()], { error: "threshold is required: a fraction or percentage for ratios, a duration for lag" }),
+        for: positiveDuration.optional(),
+        window: positiveDuration.optional(),
+        minDevices: z.number().int("minDevices must be a whole number").min(1, "minDevices must be 1 or more: a KPI needs devices reporting").optional(),
+      },
+      { error: `kpi is a mapping: { metric, op, threshold, ${phase === "entry" ? "for" : "window"}, minDevices }` },
+    )
+    .strict()
+    .transform((k, ctx): EntryKpiCriterion | ExitKpiCriterion => {
+      const issue = (key: string, message: string) => ctx.addIssue({ code: "custom", message, path: [key], input: k[key as keyof typeof k] });
+      if (phase === "entry" && k.for === undefined) issue("for", "for is required: how long the KPI must have held, e.g. 1h");
+      if (phase === "entry" && k.window !== undefined) issue("window", "an entry kpi criterion is summed over its `for` span; window is for exit criteria");
+      if (phase === "exit" && k.for !== undefined) issue("for", "an exit kpi criterion is summed over the stage's observation window (or its last `window`); `for` is for entry criteria");
+      let threshold = 0;
+      try {
+        threshold = parseThreshold(k.metric, k.threshold);
+      } catch (err) {
+        issue("threshold", (err as Error).message);
+      }
+      const base = { kind: "kpi" as const, op: k.op, threshold, minDevices: k.minDevices ?? 1 };
+      return phase === "entry" ? { ...base, metric: k.metric as EntryKpiMetric, forMs: k.for ?? 0 } : { ...base, metric: k.metric, windowMs: k.window ?? null };
+    });
+}
+const entryKpiSchema = kpiCriterionSchema("entry").transform((k) => k as EntryKpiCriterion);
+const exitKpiSchema = kpiCriterionSchema("exit").transform((k) => k as ExitKpiCriterion);
+
+/**
+ * The criterion a list item names: exactly one kind (`- kpi: {...}`, not two in one mapping), its value already parsed
+ * into a criterion, or `true` for the kinds that take no settings.
+ */
+function theCriterion<C extends { kind: string }>(item: Record<string, unknown>, kinds: ReadonlyArray<C["kind"]>, ctx: z.RefinementCtx): C {
+  const named = kinds.filter((k) => item[k] !== undefined);
+  const kind = named[0];
+  if (named.length !== 1 || kind === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      input: item,
+      message: named.length === 0 ? `a criterion is one of ${kinds.join(", ")}` : `one criterion per list item: this one names ${named.join(" and ")}; write each as its own item`,
+    });
+    return z.NEVER;
+  }
+  return (item[kind] === true ? { kind } : item[kind]) as C;
+}
+
+const entryCriterionSchema = z
+  .object(
+    {
+      previousStage: z.literal(true, { error: "previousStage: true (every stage after the first has it anyway)" }).optional(),
+      noOpenIncidents: incidentsCriterionSchema.optional(),
+      kpi: entryKpiSchema.optional(),
+      approval: z.literal(true, { error: "approval: true (leave it out when the stage needs none)" }).optional(),
+    },
+    { error: `an entry criterion is a mapping with one of ${ENTRY_KINDS.join(", ")}, e.g. "- noOpenIncidents: true"` },
+  )
+  .strict()
+  .transform((c, ctx) => theCriterion<EntryCriterion>(c, ENTRY_KINDS, ctx));
+
+const exitCriterionSchema = z
+  .object(
+    {
+      noOpenIncidents: incidentsCriterionSchema.optional(),
+      kpi: exitKpiSchema.optional(),
+      approval: z.undefined({ error: "approval after the observation window is the stage's own `approval: true`; approval before it starts is an entry criterion" }).optional(),
+      previousStage: z.undefined({ error: "previousStage is an entry criterion" }).optional(),
+    },
+    { error: `an exit criterion is a mapping with one of ${EXIT_KINDS.join(", ")}, e.g. "- kpi: { metric: availability, op: \\">=\\", threshold: 99.5% }"` },
+  )
+  .strict()
+  .transform((c, ctx) => theCriterion<ExitCriterion>(c, EXIT_KINDS, ctx));
+
+/** `entry` and `exit` of a stage, or of the plan's `defaults` (a stage's own list replaces the default one). */
+const criteriaShape = {
+  entry: z.array(entryCriterionSchema, { error: "entry is a list of criteria, e.g. [{ noOpenIncidents: true }, { approval: true }]" }).optional(),
+  exit: z.array(exitCriterionSchema, { error: "exit is a list of criteria, e.g. [{ kpi: { metric: availability, op: \">=\", threshold: 99.5% } }]" }).optional(),
+};
+
+interface RawCriteria {
+  entry?: EntryCriterion[];
+  exit?: ExitCriterion[];
+}
+
+/**
+ * A stage's criteria: its own lists, else the defaults'. `previousStage` comes first for every stage after the first.
+ * Criteria about earlier stages (previousStage, kpi) mean nothing for the first stage: inherited ones are left out
+ * there, and written ones are refused (criteriaCrossCheck).
+ */
+function resolveCriteria(defaults: RawCriteria, stage: RawCriteria, index: number): Pick<StageSpec, "entry" | "exit"> {
+  const entry = (stage.entry ?? defaults.entry ?? []).filter((c) => c.kind !== "previousStage" && (index > 0 || c.kind !== "kpi")).map((c) => ({ ...c }));
+  return { entry: index > 0 ? [{ kind: "previousStage" }, ...entry] : entry, exit: (stage.exit ?? defaults.exit ?? []).map((c) => ({ ...c })) };
+}
+
+/** Cross-field checks of the criteria, on the raw input: the first stage cannot wait on earlier stages. */
+function criteriaCrossCheck(plan: Record<string, unknown>): CrossProblem[] {
+  const problems: CrossProblem[] = [];
+  const first = record(list(plan.stages)[0]);
+  list(first?.entry).forEach((item, j) => {
+    const c = record(item);
+    if (c?.kpi !== undefined) {
+      problems.push({ path: ["stages", 0, "entry", j, "kpi"], message: "an entry kpi criterion reads the devices of earlier stages and the first stage has none: make it an exit criterion of this stage or an entry criterion of the next" });
+    }
+    if (c?.previousStage !== undefined) problems.push({ path: ["stages", 0, "entry", j, "previousStage"], message: "the first stage has no previous stage" });
+  });
+  return problems;
+}
+
 const stageSchema = z
   .object({
     name: nameSchema("stage name"),
@@ -363,6 +534,7 @@ const stageSchema = z
     select: selectSchema.optional(),
     ...settingsShape,
     rules: z.array(ruleSchema("stage")).optional(),
+    ...criteriaShape,
   })
   .strict();
 
@@ -371,7 +543,7 @@ const rawPlanSchema = z
     name: nameSchema("plan name"),
     description: z.string().optional(),
     seed: z.string().min(1, "seed is empty: leave it out to use the rollout id").optional(),
-    defaults: z.object(settingsShape).strict().optional(),
+    defaults: z.object({ ...settingsShape, ...criteriaShape }).strict().optional(),
     rules: z.array(ruleSchema("plan")).optional(),
     stages: z.array(stageSchema, { error: "stages is required: a list of stages (canary, pilot, waves)" }).min(1, "a plan needs at least one stage"),
   })
@@ -409,7 +581,7 @@ function resolvePlan(raw: RawPlan): Plan {
     seed: raw.seed ?? null,
     defaults,
     rules,
-    stages: raw.stages.map((s): StageSpec => {
+    stages: raw.stages.map((s, index): StageSpec => {
       const select = s.select ?? {};
       return {
         name: s.name,
@@ -425,6 +597,7 @@ function resolvePlan(raw: RawPlan): Plan {
         },
         ...resolveSettings(defaults, s),
         rules: [...rules.map((r) => ({ ...r })), ...(s.rules ?? []).map((r) => ({ ...r, scope: "stage" as const }))],
+        ...resolveCriteria(raw.defaults ?? {}, s, index),
       };
     }),
   };
@@ -544,6 +717,7 @@ function crossCheck(input: unknown): CrossProblem[] {
       else stageRuleNames.set(ruleName, j);
     });
   });
+  problems.push(...criteriaCrossCheck(plan));
   return problems;
 }
 

@@ -1,5 +1,6 @@
 // Incidents linked to a release. Opening a Sev1 re-evaluates the release's active rollouts at once, so the
-// `sev1_incidents` rule pauses them without waiting for the next scheduled evaluation.
+// `sev1_incidents` rule pauses them without waiting for the next scheduled evaluation; opening or closing any incident
+// re-evaluates the rollouts whose stage criteria may wait on it (a fleet-wide one: every active rollout).
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { RESOURCE_ID_PATTERN } from "../../proto/index.js";
@@ -23,7 +24,8 @@ export class IncidentsService {
     private readonly incidents: IncidentsRepo,
     private readonly releases: ReleasesRepo,
     private readonly auditor: Auditor,
-    private readonly onChange: (releaseId: string) => Promise<void>,
+    /** The release the incident is linked to, or null for a fleet-wide one (it holds every rollout's criteria). */
+    private readonly onChange: (releaseId: string | null) => Promise<void>,
     private readonly now: () => number,
   ) {}
 
@@ -36,7 +38,7 @@ export class IncidentsService {
     if (this.incidents.get(id)) throw conflict(`incident ${id} already exists`);
     this.incidents.insert({ id, releaseId: req.releaseId ?? null, severity: req.severity, title: req.title, openedBy: actor }, this.now());
     this.auditor.record({ actor, action: "incident.open", target: id, reason: req.title, result: "ok", details: { severity: req.severity, releaseId: req.releaseId ?? null } });
-    if (req.releaseId) await this.onChange(req.releaseId);
+    await this.onChange(req.releaseId ?? null);
     return this.get(id);
   }
 
@@ -46,7 +48,7 @@ export class IncidentsService {
     const incident = this.get(id);
     if (!this.incidents.close(id, actor, parsed.data.reason ?? null, this.now())) throw conflict(`incident ${id} is already closed`);
     this.auditor.record({ actor, action: "incident.close", target: id, reason: parsed.data.reason, result: "ok", details: { severity: incident.severity, releaseId: incident.releaseId } });
-    if (incident.releaseId) await this.onChange(incident.releaseId);
+    await this.onChange(incident.releaseId);
     return this.get(id);
   }
 

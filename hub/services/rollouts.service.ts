@@ -33,6 +33,9 @@ import { assessRule, explainFiring, formatDurationShort, formatMetric, measure }
 import type { RuleDef, ScopeFigures } from "../rollout/rules.js";
 import { PlanSelectionError, selectStages } from "../rollout/selection.js";
 import type { Exclusion, Selection } from "../rollout/selection.js";
+import { describeCriterion } from "../rollout/criteria.js";
+import { stageCriteriaView } from "./criteria.service.js";
+import type { CriteriaService, StageCriteriaView } from "./criteria.service.js";
 
 export interface MqttPublisher {
   publish(topic: string, payload: Uint8Array | string, opts: { retain: boolean; qos: 0 | 1 }): Promise<void>;
@@ -66,6 +69,8 @@ export interface RolloutsDeps {
   now: () => number;
   /** Webhook notifications: queues an event in the same transaction that stores it (hub/services/webhooks.service.ts). */
   notifier?: { enqueue(event: RolloutEventJson): void };
+  /** Entry and exit criteria of stages: judged while advancing, turned into events. */
+  criteria: CriteriaService;
 }
 
 const planRef = z.union([z.string().min(1), z.record(z.string(), z.unknown())]);
@@ -93,7 +98,7 @@ export interface PlanPreview {
   releaseId: string;
   plan: string;
   seed: string;
-  stages: Array<{ name: string; kind: string; devices: string[]; observe: string; approval: boolean; activation: string; rules: string[] }>;
+  stages: Array<{ name: string; kind: string; devices: string[]; observe: string; approval: boolean; activation: string; rules: string[]; criteria: { entry: string[]; exit: string[] } }>;
   excluded: Exclusion[];
   unassigned: string[];
   warnings: string[];
@@ -118,6 +123,8 @@ export interface StageView {
   /** Devices of the stage a brake holds (the freeze, a disabled cohort): told not to activate, or not started. */
   held: number;
   rules: Array<{ name: string; metric: string; op: string; threshold: number; verdict: string | null; value: number | null; devices: number | null; breachSince: number | null; firingSince: number | null; action: string }>;
+  /** Entry and exit criteria, and what holds the stage now (hub/services/criteria.service.ts). */
+  criteria: StageCriteriaView;
 }
 
 export type Progress = Record<DeploymentStateName, number> & { total: number; notStarted: number };
@@ -272,6 +279,7 @@ export class RolloutsService {
         approval: s.approval,
         activation: s.activation,
         rules: s.rules.map((r) => `${r.name}: ${r.metric} ${r.op} ${formatThreshold(r.metric, r.threshold)} for ${formatDurationShort(r.forMs)} -> ${r.action}`),
+        criteria: { entry: s.entry.map((c) => describeCriterion(c, plan.stages[i - 1]?.name)), exit: s.exit.map((c) => describeCriterion(c)) },
       })),
       excluded: selection.excluded,
       unassigned: selection.unassigned,
@@ -407,7 +415,8 @@ export class RolloutsService {
         const idx = activeStageIndex(snapshots);
         const { firings, ruleFiring, ruleBreaching } = idx >= 0 ? this.evaluateRules(rollout, snapshots[idx]!.name, now) : { firings: [], ruleFiring: false, ruleBreaching: false };
         const frozen = this.d.brakes.freeze().frozen;
-        const decision = advance({ now, status: rollout.status, stages: snapshots, firings, ruleFiring, ruleBreaching, frozen });
+        const criteria = this.d.criteria.forAdvance(rollout, stageRows, now);
+        const decision = advance({ now, status: rollout.status, stages: snapshots, firings, ruleFiring, ruleBreaching, frozen, criteria });
         for (const p of decision.patches) this.d.rollouts.patchStage(rolloutId, p);
         for (const effect of decision.effects) this.apply(rollout, stageRows, effect, now, out);
         if (decision.status !== rollout.status && decision.status !== "paused") this.d.rollouts.setStatus(rolloutId, decision.status, now);
@@ -437,6 +446,9 @@ export class RolloutsService {
       counts: counts.get(r.name) ?? emptyCounts(),
       overdue: now !== undefined && i === idx && r.status === "active" ? this.d.rollouts.overdue(rollout.id, r.name, now) : [],
       consecutiveFailures: now !== undefined && i === idx && (r.status === "active" || r.status === "converged") ? this.d.rollouts.consecutiveFailures(rollout.id, r.name, r.breakerResetAt) : 0,
+      entryApprovedAt: r.entryApprovedAt,
+      entryForcedAt: r.entryForcedAt,
+      criteriaWaiting: r.criteriaWaiting,
     }));
   }
 
@@ -601,6 +613,10 @@ export class RolloutsService {
         this.d.auditor.record({ actor: "hub", action: "rollout.rollback", target: id, reason: effect.reason, result: "ok", details: { stage: effect.stage, devices: targets } });
         return;
       }
+      case "criteria_waiting":
+      case "criteria_met":
+        this.event(this.d.criteria.event(rollout, stageRows, effect, now));
+        return;
       case "complete":
         this.d.rollouts.setStatus(id, "completed", now);
         this.event({ rolloutId: id, at: now, type: "completed", actor: "hub", explanation: `Rollout ${id} completed: every stage passed.`, details: { progress: this.d.rollouts.progress(id) } });
@@ -945,7 +961,9 @@ export class RolloutsService {
       const ruleFiring = this.d.rollouts.rules(id).some((r) => r.lastVerdict === "firing");
       const result = decidePromote({ now, status: rollout.status, stages: snapshots, force: req.force ?? false, ruleFiring });
       if (!result.ok) throw new HubError(result.code, result.message);
-      for (const p of result.patches) this.d.rollouts.patchStage(id, { ...p, ...(p.approvedAt !== undefined ? { approvedBy: actor } : {}) });
+      for (const p of result.patches) {
+        this.d.rollouts.patchStage(id, { ...p, ...(p.approvedAt !== undefined ? { approvedBy: actor } : {}), ...(p.entryApprovedAt !== undefined ? { entryApprovedBy: actor } : {}) });
+      }
       const out: Outgoing[] = [];
       for (const e of result.effects) this.apply(rollout, rows, e, now, out);
       this.event({
@@ -954,10 +972,12 @@ export class RolloutsService {
         type: "promoted",
         stage: result.stage ?? null,
         actor,
-        explanation: req.force
+        explanation: result.entry
+          ? `${result.entry === "forced" ? `Stage ${result.stage} started by ${actor} with --force: its entry criteria were skipped` : `Start of stage ${result.stage} approved by ${actor}`}${req.reason ? ` (${req.reason})` : ""}${result.entry === "approved" ? "; it starts once its other entry criteria pass" : ""}.`
+          : req.force
           ? `Stage ${result.stage} promoted by ${actor} with --force: its observation window and gates were skipped${req.reason ? ` (${req.reason})` : ""}.`
           : `Stage ${result.stage} approved by ${actor}${req.reason ? ` (${req.reason})` : ""}; it completes once its window is over and its gates pass.`,
-        details: { force: req.force ?? false },
+        details: { force: req.force ?? false, ...(result.entry ? { entry: result.entry } : {}) },
       });
       return out;
     }, true);
@@ -1363,10 +1383,12 @@ function stageConfig(spec: Record<string, unknown> | StageSpec): StageConfig {
     activation: s.activation ?? "immediate",
     // Rollouts stored before the breaker existed keep running without one.
     breakerFailures: s.circuitBreaker ?? 0,
+    entryApproval: (s.entry ?? []).some((c) => c.kind === "approval"),
   };
 }
 
 function stageView(r: StageRow, s: StageSnapshot, rollout: RolloutStatus, rules: RuleRow[], held: number): StageView {
+  const criteria = stageCriteriaView(r, rollout);
   return {
     name: r.name,
     kind: r.kind,
@@ -1383,7 +1405,7 @@ function stageView(r: StageRow, s: StageSnapshot, rollout: RolloutStatus, rules:
     startedAt: r.startedAt,
     convergedAt: r.convergedAt,
     observeUntil: r.observeUntil,
-    awaitingApproval: r.approvalRequestedAt !== null && r.approvedAt === null && r.status === "converged" && !isTerminalRollout(rollout),
+    awaitingApproval: (r.approvalRequestedAt !== null && r.approvedAt === null && r.status === "converged" && !isTerminalRollout(rollout)) || criteria.awaitingEntryApproval,
     approvedAt: r.approvedAt,
     approvedBy: r.approvedBy,
     completedAt: r.completedAt,
@@ -1404,6 +1426,7 @@ function stageView(r: StageRow, s: StageSnapshot, rollout: RolloutStatus, rules:
         firingSince: x.firingSince,
         action: x.action,
       })),
+    criteria,
   };
 }
 
@@ -1443,7 +1466,15 @@ export function statusJson(v: RolloutStatusView): Record<string, unknown> {
     activeStage: v.activeStage,
     gates: v.gates,
     brakes: v.brakes,
-    stages: v.stages.map((s) => ({ name: s.name, kind: s.kind, status: s.status, awaitingApproval: s.awaitingApproval, progress: s.progress, held: s.held })),
+    stages: v.stages.map((s) => ({
+      name: s.name,
+      kind: s.kind,
+      status: s.status,
+      awaitingApproval: s.awaitingApproval,
+      progress: s.progress,
+      held: s.held,
+      waitingOn: s.criteria.waitingOn,
+    })),
     progress: v.counts,
     rollback: v.rollback,
     updatedAt: new Date(v.rollout.updatedAt).toISOString(),

@@ -6,6 +6,7 @@ import type { KpiCounts, KpiSource } from "../../device-agent/kpi.js";
 import { LAG_BUCKET_BOUNDS_MS, lagBucketIndex } from "../../proto/index.js";
 import type { TestHub } from "./hub.js";
 import type { RolloutBrakes, RolloutEventJson, StageView } from "../../hub/services/rollouts.service.js";
+import type { StageCriteriaView } from "../../hub/services/criteria.service.js";
 import { waitFor } from "./wait.js";
 
 export interface StageStatus {
@@ -21,6 +22,8 @@ export interface StageStatus {
   config: StageView["config"];
   held: number;
   rules: Array<{ name: string; verdict: string | null; value: number | null; breachSince: number | null; firingSince: number | null }>;
+  awaitingApproval: boolean;
+  criteria: StageCriteriaView;
 }
 
 /** An event as the API returns it (eventJson in hub/services/rollouts.service.ts, the same JSON as on MQTT). */

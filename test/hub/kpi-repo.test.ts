@@ -276,4 +276,30 @@ describe("KpiRepo over a real SQLite database", () => {
       expect(kpi.perDevice(scope(), 7)).toEqual([]);
     });
   });
+
+  describe("for stage criteria and health (bucketSums, earliestWindowStart)", () => {
+    it("bucketSums cuts (to - n * size, to] into n buckets by window end, oldest first; each adds up like sums", () => {
+      report("dev-a", NOW - 50 * M, { secondsUp: 600 }); // bucket 0: (NOW - 60m, NOW - 40m]
+      report("dev-b", NOW - 40 * M, { secondsUp: 500, secondsDown: 100 }); // its end is the bound: still bucket 0
+      report("dev-a", NOW - 1, { secondsUp: 300, secondsDown: 300 }); // bucket 2
+      report("dev-a", NOW - 70 * M); // before the span
+      report("dev-c", NOW - 10 * M); // another stage
+      const buckets = kpi.bucketSums(scope(), 20 * M, 3);
+      expect(buckets.map((b) => [b.devices, b.secondsUp, b.secondsDown])).toEqual([
+        [2, 1100, 100],
+        [0, 0, 0],
+        [1, 300, 300],
+      ]);
+      expect(buckets[1]!.lagBuckets).toEqual(lag());
+      expect(buckets.reduce((n, b) => n + b.secondsUp, 0)).toBe(kpi.sums(scope()).secondsUp);
+    });
+
+    it("earliestWindowStart: how far back the reports of the span reach (null without any)", () => {
+      expect(kpi.earliestWindowStart(scope())).toBeNull();
+      report("dev-a", NOW - 10 * M, { windowMs: 10 * M });
+      report("dev-b", NOW - 50 * M, { windowMs: 15 * M });
+      report("dev-b", NOW - 2 * H, { windowMs: 15 * M }); // ends before the span: not counted
+      expect(kpi.earliestWindowStart(scope())).toBe(NOW - 65 * M);
+    });
+  });
 });

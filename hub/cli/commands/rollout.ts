@@ -11,6 +11,7 @@ import { collect, duration, wholeNumber } from "../context.js";
 import type { Cli } from "../context.js";
 import { ago, brakesLine, bytes, epochMs, metricValue, outputWidth, relative, table, timestamp, truncate, wrapList, yesNo } from "../format.js";
 import { awaitsApproval, watchRollout } from "./watch.js";
+import { registerRolloutCriteriaCommands } from "./rollout-criteria.js";
 
 interface TargetOptions {
   release: string;
@@ -121,7 +122,9 @@ Examples:
   verge rollout resume ro-20250501-a1b2c3
   verge rollout promote ro-20250501-a1b2c3 --reason "canary clean for 48h"
   verge rollout rollback ro-20250501-a1b2c3 --reason "lag p95 regression"
-  verge rollout events ro-20250501-a1b2c3                        # why it paused, with dashboard links`,
+  verge rollout events ro-20250501-a1b2c3                        # why it paused, with dashboard links
+  verge rollout validate ro-20250501-a1b2c3                      # before expanding: entry/exit criteria now (exit 6 if unmet)
+  verge rollout health ro-20250501-a1b2c3 --duration 1h          # the active stage's KPIs against thresholds, with a trend`,
     );
 
   targetOptions(
@@ -181,6 +184,8 @@ Reading it:
   GATES      canaryHealthy (canary converged, no rule firing), failureThreshold (failed share of the active stage
              below its threshold), safetyChecks (no device held back by its safety check)
   RULES      each pause rule's last verdict: ok, pending (breaching, not yet for long enough), firing, insufficient
+  waits on   a stage its entry or exit criteria hold, with what each sees at the last evaluation (the stage waits,
+             it does not fail); verge rollout validate <id> judges them now
   EVENTS     the last 10; every event with its full explanation and links: verge rollout events <id>
 
 Watching (--watch):
@@ -310,6 +315,8 @@ Examples:
       await runVerb(id, "rollback", { reason: opts.reason, stage: opts.stage }, opts.stage ? `stage ${opts.stage} rolled back` : "rolled back");
     });
 
+  registerRolloutCriteriaCommands(cli, rollout);
+
   async function runVerb(id: string, verb: string, body: Record<string, unknown>, done: string): Promise<void> {
     const res = await cli.client().request<StatusView>("POST", `/api/rollouts/${encodeURIComponent(id)}/${verb}`, body);
     cli.print(res, () => {
@@ -357,6 +364,8 @@ function describePreview(p: PlanPreview, stableSeed: boolean): string {
   for (const s of p.stages) {
     lines.push("", `${s.name} (${s.devices.length} device(s)):`, s.devices.length ? wrapList(s.devices, width) : "  none");
     if (s.rules.length) lines.push("  rules:", ...s.rules.map((r) => `    ${r}`));
+    if (s.criteria.entry.length) lines.push("  entry criteria (must pass before it starts):", ...s.criteria.entry.map((c) => `    ${c}`));
+    if (s.criteria.exit.length) lines.push("  exit criteria (must pass before it completes):", ...s.criteria.exit.map((c) => `    ${c}`));
   }
   lines.push(...describeBlocked(p.excluded, p.unassigned, p.warnings).map((l) => l.replace(/^excluded /, "blocked ")));
   lines.push(
@@ -397,6 +406,7 @@ function describeRollout(s: StatusView): string {
   lines.push(`GATES  canaryHealthy ${yesNo(s.gates.canaryHealthy)}  failureThreshold ${yesNo(s.gates.failureThreshold)}  safetyChecks ${yesNo(s.gates.safetyChecks)}`);
   lines.push(`devices ${p.total}: ${counts || "none"}   activated ${p.activated}/${p.total}`);
   for (const st of s.stages.filter((x) => awaitsApproval(s, x))) lines.push(`stage ${st.name} awaits approval: verge rollout promote ${r.id}`);
+  for (const st of s.stages) if (st.criteria.waitingOn) lines.push(`stage ${st.name} waits on ${st.criteria.waitingOn}; verge rollout validate ${r.id}`);
   if (s.rollback.requested > 0) lines.push(`rollback: requested ${s.rollback.requested}, confirmed ${s.rollback.confirmed}, overdue ${s.rollback.overdue}`);
   lines.push(
     "",
@@ -407,7 +417,7 @@ function describeRollout(s: StatusView): string {
       s.stages.map((st) => [
         st.name,
         st.kind,
-        awaitsApproval(s, st) ? `${st.status}, awaiting approval` : st.status,
+        awaitsApproval(s, st) ? `${st.status}, awaiting approval` : st.criteria.waiting ? `${st.status}, waiting on ${st.criteria.waiting.phase} criteria` : st.status,
         st.progress.total,
         st.progress.activated,
         st.progress.failed,

@@ -139,6 +139,7 @@ export function frame(s: StatusView, intervalMs: number, now = Date.now(), width
   if (rules.length) lines.push(`rules:   ${rules.join(", ")}`);
   if (s.rollback.requested > 0) lines.push(`rollback: ${s.rollback.confirmed}/${s.rollback.requested} confirmed, ${s.rollback.overdue} overdue`);
   for (const st of s.stages.filter((x) => awaitsApproval(s, x))) lines.push(`stage ${st.name} awaits approval: verge rollout promote ${r.id}`);
+  for (const st of s.stages) if (st.criteria.waitingOn) lines.push(`stage ${st.name} waits on ${truncate(st.criteria.waitingOn, Math.max(40, width - st.name.length - 16))}`);
   if (r.status === "paused") lines.push("", ...pauseBlock(s, width, now));
   const latest = s.events.at(-1);
   if (latest) lines.push("", `latest event: ${eventLine(latest, width - 14)}`);
