@@ -91,6 +91,9 @@ const verbSchema = z.object({ reason: z.string().max(2000).optional() }).strict(
 const promoteSchema = z.object({ reason: z.string().max(2000).optional(), force: z.boolean().optional() }).strict();
 const rollbackSchema = z.object({ reason: z.string().max(2000).optional(), stage: z.string().min(1).optional() }).strict();
 
+/** At most one telemetry-triggered evaluation of a rollout per this long (the scheduler's runs come on top). */
+const TELEMETRY_EVALUATION_INTERVAL_MS = 500;
+
 /** Without a plan, an explicit device list gets this: one stage, activate at once, no observation, no rules. */
 const DIRECT_PLAN = { name: "direct", description: "one stage with every listed device", stages: [{ name: "all", kind: "wave", observe: 0, activation: "immediate", failureThreshold: 1, circuitBreaker: 0 }] };
 
@@ -183,6 +186,9 @@ interface Outgoing {
 export class RolloutsService {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly scheduled = new Set<string>();
+  /** When each rollout was last evaluated because of telemetry (performance.now()), and the timers of deferred ones. */
+  private readonly telemetryEvaluatedAt = new Map<string, number>();
+  private readonly deferred = new Set<NodeJS.Timeout>();
 
   constructor(private readonly d: RolloutsDeps) {}
 
@@ -191,6 +197,8 @@ export class RolloutsService {
   /** Stops taking work and waits for what is running (called before the database closes). */
   async close(): Promise<void> {
     this.closed = true;
+    for (const t of this.deferred) clearTimeout(t);
+    this.deferred.clear();
     await this.queue;
   }
 
@@ -392,14 +400,31 @@ export class RolloutsService {
     if (deadline !== dev.deadlineAt) this.d.rollouts.setDeadline(rolloutId, deviceId, deadline);
   }
 
+  /**
+   * Evaluates the rollout soon after a stored transition: at once if the last such evaluation is older than
+   * TELEMETRY_EVALUATION_INTERVAL_MS, else when it is (transitions meanwhile are folded into that one). Each evaluation
+   * reads the whole stage, so one per transition made starting a stage quadratic in its size: 1,000 devices answering
+   * a desired state held the hub for over a minute (the fleet benchmark).
+   */
   private schedule(rolloutId: string): void {
     if (this.closed || this.scheduled.has(rolloutId)) return;
     this.scheduled.add(rolloutId);
-    setImmediate(() => {
+    const run = () => {
       this.scheduled.delete(rolloutId);
       if (this.closed) return;
+      this.telemetryEvaluatedAt.set(rolloutId, performance.now());
       this.evaluate(rolloutId).catch((err: unknown) => this.d.logger.error({ err, rolloutId }, "rollout evaluation failed"));
-    });
+    };
+    const wait = (this.telemetryEvaluatedAt.get(rolloutId) ?? -Infinity) + TELEMETRY_EVALUATION_INTERVAL_MS - performance.now();
+    if (wait <= 0) {
+      setImmediate(run);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.deferred.delete(timer);
+      run();
+    }, wait);
+    this.deferred.add(timer);
   }
 
   private async evaluateNow(rolloutId: string): Promise<void> {

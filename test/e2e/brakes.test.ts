@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import mqtt from "mqtt";
+import type { Logger } from "pino";
 import type { MqttClient } from "mqtt";
 import { AbDirModule } from "../../device-agent/ab-dir-module.js";
 import { topics } from "../../proto/index.js";
@@ -105,7 +106,7 @@ describe("the fleet-wide freeze", () => {
       const list = await verge(["rollout", "list"], env);
       expect(list.stdout).toMatch(/^FLEET FROZEN .*A1 corridor incident/);
       await waitFor("SCADA sees the freeze", () => scada.last(topics.fleetStatus)?.frozen === true);
-      expect(scada.last(topics.fleetStatus)).toMatchObject({ frozen: true, freeze: { reason: "A1 corridor incident", by: expect.stringMatching(/^token:\S+\(on-call\)$/) } });
+      expect(scada.last(topics.fleetStatus)).toMatchObject({ frozen: true, freeze: { reason: "A1 corridor incident", by: expect.stringMatching(/^token:\S+\(on-call\)$/) as string } });
       await waitFor("SCADA rollout status shows it", () => (scada.last(topics.rolloutStatus("ro-c"))?.brakes as { held?: number } | undefined)?.held === 1);
       expect(await metric(h, /^verge_fleet_frozen /)).toBe("verge_fleet_frozen 1");
       expect(await metric(h, /^verge_rollout_devices_held\{rollout="ro-c"\}/)).toBe('verge_rollout_devices_held{rollout="ro-c"} 1');
@@ -130,7 +131,7 @@ describe("the fleet-wide freeze", () => {
       expect(await metric(h, /^verge_fleet_frozen /)).toBe("verge_fleet_frozen 0");
 
       const audit = await api<{ records: Array<{ action: string; actor: string; result: string; reason: string | null }> }>("GET", "/api/audit?target=fleet");
-      const onCall = expect.stringMatching(/^token:\S+\(on-call\)$/);
+      const onCall = expect.stringMatching(/^token:\S+\(on-call\)$/) as string;
       expect(audit.records.map((r) => [r.action, r.actor, r.result, r.reason])).toEqual(
         expect.arrayContaining([
           ["fleet.freeze", onCall, "ok", "A1 corridor incident"],
@@ -216,7 +217,7 @@ describe("the circuit breaker", () => {
     try {
       http.stall();
       fleet = await startFleet(h, ctx.root, 17, { prefix: "slow", httpUrl: http.url("http") });
-      const failing = (dataDir: string, logger: import("pino").Logger) => {
+      const failing = (dataDir: string, logger: Logger) => {
         const ab = new AbDirModule(dataDir, logger);
         ab.install = async (slot) => ({ ok: false, detail: `writing slot ${slot} failed: input/output error` });
         return ab;

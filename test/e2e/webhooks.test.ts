@@ -376,7 +376,7 @@ describe("webhook notifications", () => {
       ["freeze_on", null, { reason: "storm warning" }],
       ["cohort_disabled", null, { cohort: "east", reason: "roadworks", members: 1 }],
       ["cohort_enabled", null, { cohort: "east", reason: null, members: 1 }],
-      ["freeze_off", null, { reason: "storm passed", frozenForMs: expect.any(Number) }],
+      ["freeze_off", null, { reason: "storm passed", frozenForMs: expect.any(Number) as number }],
     ]);
     expect(rx.requests[0]!.json.explanation).toContain("Fleet frozen by");
   });
