@@ -1221,12 +1221,12 @@ export class RolloutsService {
   // Brakes: the fleet freeze and per-cohort switches (hub/services/brakes.service.ts sets them)
   // ---------------------------------------------------------------------------------------------------------------
 
-  /** What holds each device of the rollout now: "freeze", "cohort:NAME", or null. */
-  private holdCauses(rolloutId: string): (deviceId: string) => HoldCause | null {
-    if (this.d.brakes.freeze().frozen) return () => "freeze";
+  /** What holds each device of the rollout now: "freeze", "cohort:NAME", or null; `braking` when any brake is on. */
+  private holdCauses(rolloutId: string): ((deviceId: string) => HoldCause | null) & { braking?: boolean } {
+    if (this.d.brakes.freeze().frozen) return Object.assign(() => "freeze" as const, { braking: true });
     if (this.d.brakes.disabledCohorts().length === 0) return () => null;
     const holds = this.d.brakes.cohortHolds(rolloutId);
-    return (deviceId) => holds.get(deviceId) ?? null;
+    return Object.assign((deviceId: string) => holds.get(deviceId) ?? null, { braking: true });
   }
 
   /**
@@ -1238,8 +1238,7 @@ export class RolloutsService {
    */
   private reconcileHolds(rollout: Rollout, rows: StageRow[], now: number, out: Outgoing[]): void {
     const holds = this.holdCauses(rollout.id);
-    const braking = this.d.brakes.freeze().frozen || this.d.brakes.disabledCohorts().length > 0;
-    if (!braking && this.d.rollouts.heldCounts(rollout.id).size === 0) return;
+    if (!holds.braking && this.d.rollouts.heldCounts(rollout.id).size === 0) return;
     const held: Array<{ deviceId: string; by: string; stage: string }> = [];
     const released: Array<{ deviceId: string; stage: string; activate: boolean }> = [];
     for (const row of rows) {
