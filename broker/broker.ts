@@ -8,6 +8,7 @@ import { createServer as createTlsServer } from "node:tls";
 import { Aedes } from "aedes";
 import type { AedesOptions, AuthenticateError, Client, PublishPacket } from "aedes";
 import aedesPersistenceLevel from "aedes-persistence-level";
+import type { AedesLevelPersistence } from "aedes-persistence-level";
 import { Level } from "level";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
@@ -16,6 +17,7 @@ import { checkConnect, checkPayloadSize, checkPublish, checkSubscribe, checkWill
 import type { AclDenial, ConnectRefusal } from "./acl.js";
 import type { CredentialStore, Principal, PrincipalRole } from "./credentials.js";
 import { BrokerMetrics } from "./metrics.js";
+import { indexRetained } from "./retained-index.js";
 import type { AclAction, BrokerStats } from "./metrics.js";
 
 export type { BrokerStats } from "./metrics.js";
@@ -251,6 +253,13 @@ function disableDedupe(client: Client): void {
   (client as unknown as { duplicates: Record<string, number> }).duplicates = NO_DEDUPE;
 }
 
+/** Sessions and retained messages in a level database, retained ones also answered from memory (retained-index.ts). */
+function levelPersistence(db: Level): AedesLevelPersistence {
+  const persistence = aedesPersistenceLevel(db);
+  indexRetained(persistence);
+  return persistence;
+}
+
 export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const log = opts.logger.child({ module: "broker" });
   const host = opts.host ?? "0.0.0.0";
@@ -273,7 +282,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
 
   try {
     aedes = await Aedes.createBroker({
-      persistence: db === undefined ? undefined : aedesPersistenceLevel(db),
+      persistence: db === undefined ? undefined : levelPersistence(db),
       maxClientsIdLength: MAX_CLIENT_ID_LENGTH,
       ...aclHooks(opts.credentials, opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, onRefused, onDenied, log),
     });

@@ -126,4 +126,33 @@ describe("broker persistence and wills", () => {
     const missing = devices.flatMap((_, i) => [`inventory ${i}`, `state ${i}`]).filter((m) => !got.has(m));
     expect(missing).toEqual([]);
   });
+  it("answers a SUBSCRIBE with exactly the retained messages its filter matches, exact or wildcard, cleared ones gone, before and after a restart", async () => {
+    const dir = levelDir();
+    const first = await startLevel(dir);
+    const hub = await harness.connect(first, "hub");
+    for (const d of ["dev-a", "dev-b"]) await hub.publishAsync(topics.desired(d), `desired ${d} v1`, { qos: 1, retain: true });
+    await hub.publishAsync(topics.desired("dev-a"), "desired dev-a v2", { qos: 1, retain: true });
+    await hub.publishAsync(topics.manifest("rel-1"), "manifest 1", { qos: 1, retain: true });
+    await hub.publishAsync(topics.manifest("rel-2"), "manifest 2", { qos: 1, retain: true });
+    await hub.publishAsync(topics.manifest("rel-2"), "", { qos: 1, retain: true });
+
+    const expectRetained = async (broker: RunningBroker, when: string) => {
+      const device = await harness.connect(broker, "dev-a");
+      const own = collect(device);
+      await device.subscribeAsync(topics.desired("dev-a"), { qos: 1 });
+      await waitFor(`dev-a's desired state ${when}`, () => own.length > 0);
+      expect(own).toEqual([{ topic: topics.desired("dev-a"), payload: "desired dev-a v2", retain: true }]);
+
+      const watcher = await harness.connect(broker, "hub", { clientId: `hub:watch-${when}` });
+      const all = collect(watcher);
+      await watcher.subscribeAsync(["verge/v1/devices/+/desired", "verge/v1/releases/#"], { qos: 1 });
+      await waitFor(`every retained desired state and manifest ${when}`, () => all.length >= 3);
+      expect(all.map((m) => m.payload).sort()).toEqual(["desired dev-a v2", "desired dev-b v1", "manifest 1"]);
+      await device.endAsync();
+      await watcher.endAsync();
+    };
+    await expectRetained(first, "before-restart");
+    await first.close();
+    await expectRetained(await startLevel(dir), "after-restart");
+  });
 });
