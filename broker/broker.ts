@@ -253,6 +253,17 @@ function disableDedupe(client: Client): void {
   (client as unknown as { duplicates: Record<string, number> }).duplicates = NO_DEDUPE;
 }
 
+/**
+ * Aedes' in-flight limit (`concurrency`, default 100) queues the messages beyond it in its emitter (mqemitter), and
+ * drains that queue by recursion: each message no one subscribes to completes at once and starts the next, so a
+ * few thousand such messages queued behind 100 slow deliveries overflow the stack and end the process (mqemitter
+ * PR #204, open). The fleet benchmark hit it starting a 10,000-device stage (desired states in flight, each device's
+ * SUBSCRIBE to the manifest raising a `$SYS` message no one reads); test/broker/broker-burst.test.ts replays it.
+ * Without the limit there is no queue: each client's packets are still read one batch at a time, after the batch
+ * before was handled, so what is in flight stays bounded by the clients and their socket buffers.
+ */
+const UNLIMITED_CONCURRENCY = 0;
+
 /** Sessions and retained messages in a level database, retained ones also answered from memory (retained-index.ts). */
 function levelPersistence(db: Level): AedesLevelPersistence {
   const persistence = aedesPersistenceLevel(db);
@@ -284,6 +295,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     aedes = await Aedes.createBroker({
       persistence: db === undefined ? undefined : levelPersistence(db),
       maxClientsIdLength: MAX_CLIENT_ID_LENGTH,
+      concurrency: UNLIMITED_CONCURRENCY,
       ...aclHooks(opts.credentials, opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, onRefused, onDenied, log),
     });
     const running = aedes;
