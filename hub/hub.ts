@@ -46,6 +46,7 @@ import { DiagnosticsRepo } from "./repos/diagnostics.repo.js";
 import { DiagnosticsService } from "./services/diagnostics.service.js";
 import { WebhooksRepo } from "./repos/webhooks.repo.js";
 import { WebhooksService } from "./services/webhooks.service.js";
+import { openFileLimit, openFileWarning } from "./fd-limit.js";
 
 export interface Hub {
   readonly config: HubConfig;
@@ -59,6 +60,8 @@ export interface Hub {
   readonly dbFile: string;
   /** Set on the first start only: the admin token created for bootstrapping (also written to its file). */
   readonly bootstrapToken: { token: string; file: string } | undefined;
+  /** Set when the process's open-file limit is too low for the enrolled fleet (hub/fd-limit.ts); printed at start. */
+  readonly fileLimitWarning: string | undefined;
   readonly services: {
     registry: RegistryService;
     releases: ReleasesService;
@@ -310,6 +313,10 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
     retentionClock.start();
     cleanups.push(() => retentionClock.stop());
     await rollouts.evaluateAll();
+    const fileLimit = openFileLimit();
+    const enrolled = repos.devices.count();
+    const fileLimitWarning = openFileWarning(fileLimit, enrolled);
+    if (fileLimitWarning) logger.warn({ openFileLimit: fileLimit, devices: enrolled }, fileLimitWarning);
     logger.info({ mqtt: broker.url, http: addresses.httpUrl, dataDir: config.dataDir, republished }, "hub started");
 
     return {
@@ -323,6 +330,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       addresses,
       dbFile,
       bootstrapToken,
+      fileLimitWarning,
       services: { registry, releases, rollouts, cohorts, incidents, diagnostics, retention, webhooks },
       repos,
       stop: stopAll,

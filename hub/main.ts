@@ -51,6 +51,7 @@ if (hub.bootstrapToken) {
 } else {
   lines.push("", `  Admin token: created at first start, see ${config.dataDir}/bootstrap-admin.token (if you kept it)`);
 }
+if (hub.fileLimitWarning) lines.push("", `  WARNING: ${hub.fileLimitWarning}`);
 lines.push(
   "",
   "  Enroll a device:",

@@ -212,6 +212,17 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  /**
+   * Time one evaluation of a rollout held the hub's thread (rules, state machine, its transaction), by trigger: the
+   * scheduler's period, a device's transition, an operator's verb. Rules over a large stage make it grow with the stage.
+   */
+  readonly rolloutEvaluationSeconds = new Histogram({
+    name: "verge_rollout_evaluation_seconds",
+    help: "Duration of one rollout evaluation (rules, state machine, its database transaction) on the hub's thread",
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "verge_hub_" });
   }

@@ -23,7 +23,7 @@ import { KpiModel, SLOW_DOWNLOAD_BYTES_PER_S, deviceSeed, seededRandom } from ".
 import type { SimProfile } from "./profiles.js";
 import { ReleaseProfiles } from "./release-profiles.js";
 import { SimUpdateModule } from "./sim-module.js";
-import { throttledFetch } from "./throttle.js";
+import { limitedFetch, throttledFetch } from "./throttle.js";
 
 export { SIM_PROFILES, SLOW_DOWNLOAD_BYTES_PER_S, KpiModel, isSimProfile, profileFromNotes, profileNotes } from "./profiles.js";
 export type { SimProfile } from "./profiles.js";
@@ -53,6 +53,11 @@ export interface SimulatorOptions {
   /** Merged over each agent config (mqtt, outbox, healthCheck, ...), objects key by key. */
   agentConfig?: Record<string, unknown>;
   logger?: Logger;
+  /**
+   * HTTP requests (artifact downloads, diagnostic uploads) the simulated devices run at once, together (default 256);
+   * the others wait their turn. Every request in flight is a socket of this process and of the hub.
+   */
+  maxHttpRequests?: number;
   /** Seed of the synthetic KPI noise (default 1): the same seed gives every device the same draws. */
   seed?: number;
 }
@@ -78,6 +83,8 @@ export const SIM_AGENT_DEFAULTS = {
   healthCheck: { intervalS: 1, spanS: 3 },
   logLevel: "silent",
 } as const;
+
+const DEFAULT_MAX_HTTP_REQUESTS = 256;
 
 /** Agents started between two turns of the event loop, so connects and timers run while the rest start. */
 const START_BATCH = 50;
@@ -108,10 +115,11 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   const events = new EventEmitter();
   const agents = new Map<string, Agent>();
   const runSeed = opts.seed ?? 1;
+  const http = limitedFetch(opts.maxHttpRequests ?? DEFAULT_MAX_HTTP_REQUESTS);
   try {
     for (let i = 0; i < inputs.length; i += START_BATCH) {
       const batch = inputs.slice(i, i + START_BATCH);
-      for (const agent of await Promise.all(batch.map((input) => startDevice(input, opts, profiles, runSeed, root, events)))) agents.set(agent.id, agent.agent);
+      for (const agent of await Promise.all(batch.map((input) => startDevice(input, opts, profiles, runSeed, root, events, http)))) agents.set(agent.id, agent.agent);
       await yieldToLoop();
     }
   } catch (err) {
@@ -169,6 +177,7 @@ async function startDevice(
   runSeed: number,
   logger: Logger,
   events: EventEmitter,
+  http: typeof fetch,
 ): Promise<{ id: string; agent: Agent }> {
   const id = String(input.deviceId);
   const dataDir = join(opts.dataDir, id);
@@ -192,7 +201,7 @@ async function startDevice(
         ? { ok: false, detail: `simulated crash on activation: ${release.releaseId} exited with SIGSEGV right after start (sim-profile: crash_on_activation)` }
         : { ok: true },
     );
-  const fetch = throttledFetch(() => (profiles.ofDeployment(dataDir)?.profile === "slow_download" ? SLOW_DOWNLOAD_BYTES_PER_S : undefined));
+  const fetch = throttledFetch(() => (profiles.ofDeployment(dataDir)?.profile === "slow_download" ? SLOW_DOWNLOAD_BYTES_PER_S : undefined), http);
 
   const agent = await startAgent(config, { logger, updateModule: module, kpiSource, healthCheck, fetch, stateFsync: false });
   agent.events.on("transition", (t: verge.v1.StateTransition) => events.emit("transition", id, t));

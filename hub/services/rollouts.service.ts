@@ -91,8 +91,14 @@ const verbSchema = z.object({ reason: z.string().max(2000).optional() }).strict(
 const promoteSchema = z.object({ reason: z.string().max(2000).optional(), force: z.boolean().optional() }).strict();
 const rollbackSchema = z.object({ reason: z.string().max(2000).optional(), stage: z.string().min(1).optional() }).strict();
 
-/** At most one telemetry-triggered evaluation of a rollout per this long (the scheduler's runs come on top). */
+/**
+ * At most one telemetry-triggered evaluation of a rollout per this long (the scheduler's runs come on top), or per
+ * EVALUATION_COST_FACTOR times what the last evaluation of that rollout took, whichever is longer: rules over a stage of
+ * 10,000 devices take most of a second, and evaluating as often as transitions arrive would leave the hub no time to
+ * store them. With a factor of 4 evaluations triggered by telemetry take at most a fifth of the hub's thread.
+ */
 const TELEMETRY_EVALUATION_INTERVAL_MS = 500;
+const EVALUATION_COST_FACTOR = 4;
 
 /** Without a plan, an explicit device list gets this: one stage, activate at once, no observation, no rules. */
 const DIRECT_PLAN = { name: "direct", description: "one stage with every listed device", stages: [{ name: "all", kind: "wave", observe: 0, activation: "immediate", failureThreshold: 1, circuitBreaker: 0 }] };
@@ -188,6 +194,8 @@ export class RolloutsService {
   private readonly scheduled = new Set<string>();
   /** When each rollout was last evaluated because of telemetry (performance.now()), and the timers of deferred ones. */
   private readonly telemetryEvaluatedAt = new Map<string, number>();
+  /** How long the last evaluation of each rollout took (ms). */
+  private readonly evaluationMs = new Map<string, number>();
   private readonly deferred = new Set<NodeJS.Timeout>();
 
   constructor(private readonly d: RolloutsDeps) {}
@@ -415,7 +423,8 @@ export class RolloutsService {
       this.telemetryEvaluatedAt.set(rolloutId, performance.now());
       this.evaluate(rolloutId).catch((err: unknown) => this.d.logger.error({ err, rolloutId }, "rollout evaluation failed"));
     };
-    const wait = (this.telemetryEvaluatedAt.get(rolloutId) ?? -Infinity) + TELEMETRY_EVALUATION_INTERVAL_MS - performance.now();
+    const interval = Math.max(TELEMETRY_EVALUATION_INTERVAL_MS, EVALUATION_COST_FACTOR * (this.evaluationMs.get(rolloutId) ?? 0));
+    const wait = (this.telemetryEvaluatedAt.get(rolloutId) ?? -Infinity) + interval - performance.now();
     if (wait <= 0) {
       setImmediate(run);
       return;
@@ -432,6 +441,8 @@ export class RolloutsService {
     if (!rollout) return;
     const now = this.d.now();
     const out: Outgoing[] = [];
+    const started = performance.now();
+    let ended = false;
     this.d.db.transaction(() => {
       this.checkRollbackTargets(rollout, now);
       if (rollout.status === "active") {
@@ -448,7 +459,14 @@ export class RolloutsService {
       }
       const after = this.d.rollouts.get(rolloutId)!;
       if (!isTerminalRollout(after.status)) this.reconcileHolds(after, this.d.rollouts.stages(rolloutId), now, out);
+      else ended = true;
     })();
+    const took = performance.now() - started;
+    if (ended) {
+      this.evaluationMs.delete(rolloutId);
+      this.telemetryEvaluatedAt.delete(rolloutId);
+    } else this.evaluationMs.set(rolloutId, took);
+    this.d.metrics.rolloutEvaluationSeconds.observe(took / 1000);
     await this.publishAll(out);
   }
 

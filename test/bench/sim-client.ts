@@ -58,7 +58,8 @@ export async function startSimProcess(opts: Omit<Extract<SimCommand, { type: "st
     async reached(rolloutId, states, n, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const answer = nextMessage(child, isSimReply("counted"), 30_000);
+        // A simulator busy with thousands of agents can take a while to answer; the step's own deadline bounds it.
+        const answer = nextMessage(child, isSimReply("counted"), Math.max(30_000, deadline - Date.now()));
         child.send({ type: "count", rolloutId, states } satisfies SimCommand);
         const r = await answer;
         if (r.type === "error") throw new Error(`simulator: ${r.message}`);

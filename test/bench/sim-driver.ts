@@ -1,6 +1,7 @@
 // The simulator process of the fleet and detection benchmarks: starts the fleet simulator on command and answers
 // questions about what its devices did (first connection, first transition to a state per rollout), aggregated here so
 // the IPC carries counts, not one message per device.
+import pino from "pino";
 import { stateFromWire } from "../../proto/index.js";
 import type { verge } from "../../proto/index.js";
 import { startSimulator } from "../../device-agent/simulator/index.js";
@@ -29,6 +30,8 @@ async function handle(c: SimCommand): Promise<void> {
         kpiIntervalS: c.kpiIntervalS,
         heartbeatIntervalS: c.heartbeatIntervalS,
         agentConfig: c.agentConfig,
+        // VERGE_SIM_LOG=warn (or info, debug) shows what the simulated agents log, on stderr; silent otherwise.
+        logger: pino({ level: process.env.VERGE_SIM_LOG ?? "silent" }, pino.destination(2)),
       });
       sim.events.on("connected", (deviceId: string) => {
         if (!connectedAt.has(deviceId)) connectedAt.set(deviceId, Date.now());

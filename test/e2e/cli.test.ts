@@ -95,11 +95,12 @@ describe("verge CLI", () => {
 });
 
 describe("verge-hub (npm start)", () => {
-  it("prints the MQTT and HTTP addresses, the data dir and a bootstrap admin token, serves, and stops cleanly on Ctrl-C", async () => {
+  /** `command` (the built hub, maybe under a wrapper) on a fresh data dir and free ports; resolves at its banner. */
+  async function startHubProcess([bin, ...args]: string[], logLevel: string) {
     const t = tempDir("verge-start-");
     cleanups.push(t.cleanup);
-    const child = spawn(process.execPath, ["dist/hub/main.js"], {
-      env: { PATH: process.env.PATH, VERGE_DATA_DIR: join(t.dir, "data"), VERGE_MQTT_PORT: "0", VERGE_HTTP_PORT: "0", VERGE_LOG_LEVEL: "warn" },
+    const child = spawn(bin!, args, {
+      env: { PATH: process.env.PATH, VERGE_DATA_DIR: join(t.dir, "data"), VERGE_MQTT_PORT: "0", VERGE_HTTP_PORT: "0", VERGE_LOG_LEVEL: logLevel },
       stdio: ["ignore", "pipe", "pipe"],
     });
     cleanups.push(() => {
@@ -108,6 +109,11 @@ describe("verge-hub (npm start)", () => {
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     await waitFor("banner", () => out.includes("Ctrl-C stops the hub."));
+    return { t, child, out };
+  }
+
+  it("prints the MQTT and HTTP addresses, the data dir and a bootstrap admin token, serves, and stops cleanly on Ctrl-C", async () => {
+    const { t, child, out } = await startHubProcess([process.execPath, "dist/hub/main.js"], "warn");
     const http = /HTTP API\s+(http:\/\/\S+)\/api/.exec(out)?.[1];
     expect(out).toMatch(/MQTT broker\s+mqtt:\/\/127\.0\.0\.1:\d+/);
     expect(out).toContain(`data dir      ${join(t.dir, "data")}`);
@@ -118,6 +124,16 @@ describe("verge-hub (npm start)", () => {
     const devices = await fetch(`${http}/api/devices`, { headers: { authorization: `Bearer ${token}` } });
     expect(devices.status).toBe(200);
 
+    const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    child.kill("SIGINT");
+    expect(await exit).toBe(0);
+  });
+
+  it("warns at start when the open-file limit is too low for the fleet, and says how to raise it", async () => {
+    // 1,000 files: below the hub's own 1,024 even before any device (prlimit sets this process's limit only)
+    const { child, out } = await startHubProcess(["prlimit", "--nofile=1000", process.execPath, "dist/hub/main.js"], "error");
+    expect(out).toContain("WARNING: the open-file limit (1000) is below what 0 enrolled device(s) can need (1024");
+    expect(out).toContain("LimitNOFILE=");
     const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.kill("SIGINT");
     expect(await exit).toBe(0);

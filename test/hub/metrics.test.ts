@@ -75,6 +75,7 @@ describe("/metrics during a staged rollout", () => {
       ["verge_rule_threshold", "gauge"],
       ["verge_rule_firing", "gauge"],
       ["verge_rule_evaluations_total", "counter"],
+      ["verge_rollout_evaluation_seconds", "histogram"],
       ["verge_pause_events_total", "counter"],
       ["verge_rollbacks_requested_total", "counter"],
       ["verge_rollbacks_overdue_total", "counter"],
@@ -130,6 +131,9 @@ describe("/metrics during a staged rollout", () => {
     expect(lagSeconds).toBeLessThan(1);
     expect(one(canary, "verge_rule_firing", { ...ro, stage: "canary", rule: "availability" })).toBe(0);
     expect(sumOf(canary, "verge_rule_evaluations_total", { ...ro, rule: "availability", firing: "false" })).toBeGreaterThan(0);
+    // every evaluation is timed: how long the rollout's rules and state machine held the hub
+    expect(sumOf(canary, "verge_rollout_evaluation_seconds_count")).toBeGreaterThanOrEqual(sumOf(before, "verge_rollout_evaluation_seconds_count") + 1);
+    expect(sumOf(canary, "verge_rollout_evaluation_seconds_sum")).toBeGreaterThan(0);
     expect(one(canary, "verge_rollout_gate", { ...ro, gate: "canaryHealthy" })).toBe(1);
     // the pause counters are there at 0 before the first pause, so increase() counts the first one
     expect(one(canary, "verge_pause_events_total", { ...ro, reason: "operator" })).toBe(0);
