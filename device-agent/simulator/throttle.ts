@@ -112,7 +112,7 @@ export function limitedFetch(max: number, base: typeof fetch = fetch): typeof fe
       if (!res.ok || !res.body) {
         const bytes = res.body ? await res.arrayBuffer() : null;
         done();
-        return new Response(bytes && res.status !== 204 && res.status !== 304 ? bytes : null, { status: res.status, statusText: res.statusText, headers: res.headers });
+        return new Response(bytes && res.status !== 304 ? bytes : null, { status: res.status, statusText: res.statusText, headers: res.headers });
       }
     } catch (err) {
       done();

@@ -1,5 +1,5 @@
 // The built binaries as a person runs them: `verge-hub` (what `npm start` runs) and the `verge` CLI.
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,8 +9,7 @@ import { startAgent } from "../../device-agent/agent.js";
 import type { Agent } from "../../device-agent/agent.js";
 import { startTestHub } from "../helpers/hub.js";
 import { tempDir, testLogger, waitFor } from "../helpers/wait.js";
-import { verge } from "../helpers/cli.js";
-import type { Run } from "../helpers/cli.js";
+import { verge, vergeHub } from "../helpers/cli.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -144,11 +143,7 @@ describe("verge-hub (npm start)", () => {
     cleanups.push(t.cleanup);
     const file = join(t.dir, "hub.yaml");
     writeFileSync(file, "mqtt:\n  port: 99999\n  persistence: tape\n");
-    const run = await new Promise<Run>((resolve) =>
-      execFile(process.execPath, ["dist/hub/main.js", "--config", file], { env: { PATH: process.env.PATH, VERGE_HTTP_PORT: "http" } }, (err, stdout, stderr) =>
-        resolve({ code: (err as { code?: number } | null)?.code ?? 0, stdout, stderr }),
-      ),
-    );
+    const run = await vergeHub(["--config", file], { VERGE_HTTP_PORT: "http" });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("VERGE_HTTP_PORT: expected a whole number");
     expect(run.stderr).toContain("mqtt.port:");

@@ -2,13 +2,12 @@
 // the test. Signed JSON for pauses (operator and rule) and rollbacks; a receiver that is down gets the event once it
 // is back, with the failed attempts in /metrics, GET /api/webhooks and `verge webhook list`; deliveries survive a
 // restart; a delivery given up is retried (audited); viewers cannot send; a bad webhook config stops the hub.
-import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startTestAgent } from "../helpers/agents.js";
-import { verge } from "../helpers/cli.js";
-import type { Env, Run } from "../helpers/cli.js";
+import { verge, vergeHub } from "../helpers/cli.js";
+import type { Env } from "../helpers/cli.js";
 import { enroll, startTestHub } from "../helpers/hub.js";
 import type { TestHub } from "../helpers/hub.js";
 import { parsePrometheusText, sumOf } from "../helpers/prom-parse.js";
@@ -393,11 +392,7 @@ describe("webhook notifications", () => {
         "",
       ].join("\n"),
     );
-    const run = await new Promise<Run>((resolve) =>
-      execFile(process.execPath, ["dist/hub/main.js", "--config", file], { env: { PATH: process.env.PATH, VERGE_DATA_DIR: join(dir, "data") } }, (err, stdout, stderr) =>
-        resolve({ code: (err as { code?: number } | null)?.code ?? 0, stdout, stderr }),
-      ),
-    );
+    const run = await vergeHub(["--config", file], { VERGE_DATA_DIR: join(dir, "data") });
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       [

@@ -15,12 +15,24 @@ export type Env = Record<string, string | undefined>;
 const NO_CONFIG_DIR = join(tmpdir(), "verge-cli-test-no-config");
 export const VERGE_BIN = join(process.cwd(), "dist/hub/cli/main.js");
 
-/** Runs `verge` to completion: its exit code and output. */
-export function verge(args: string[], env: Env, cwd?: string): Promise<Run> {
+export const HUB_BIN = join(process.cwd(), "dist/hub/main.js");
+
+/** Runs a built entry point to completion with only PATH and `env`: its exit code and output. */
+function run(bin: string, args: string[], env: Env, cwd?: string): Promise<Run> {
   return new Promise((resolve) => {
-    const config = env.HOME === undefined ? { XDG_CONFIG_HOME: NO_CONFIG_DIR } : {};
-    execFile(process.execPath, [VERGE_BIN, ...args], { env: { PATH: process.env.PATH, ...config, ...env }, cwd }, (err, stdout, stderr) => {
+    execFile(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, ...env }, cwd }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
+}
+
+/** Runs `verge` to completion: its exit code and output. */
+export function verge(args: string[], env: Env, cwd?: string): Promise<Run> {
+  const config = env.HOME === undefined ? { XDG_CONFIG_HOME: NO_CONFIG_DIR } : {};
+  return run(VERGE_BIN, args, { ...config, ...env }, cwd);
+}
+
+/** Runs `verge-hub` until it exits (a bad config, say): its exit code and output. */
+export function vergeHub(args: string[], env: Env): Promise<Run> {
+  return run(HUB_BIN, args, env);
 }
