@@ -225,6 +225,10 @@ export class HubMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "verge_hub_" });
+    // prom-client names three gauges `..._total` (the sums of `verge_hub_nodejs_active_{handles,requests,resources}`
+    // over their `type` label), which Prometheus reserves for counters (promtool check metrics refuses them). The
+    // per-type gauges stay; sum() over `type` gives the totals.
+    for (const name of ["handles", "requests", "resources"]) this.registry.removeSingleMetric(`verge_hub_nodejs_active_${name}_total`);
   }
 
   /** After each rule evaluation: verdict, the measured KPI and the threshold, in base units. */

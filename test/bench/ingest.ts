@@ -1,9 +1,9 @@
 // ingest: telemetry messages per second decoded and stored by a real hub (embedded Aedes broker, SQLite in a temp dir)
 // from publisher processes logged in as enrolled devices, with the publish-to-stored latency; beside it, the same
 // load through the same broker with no hub (a plain subscriber), and through Mosquitto when it is installed.
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,7 @@ import { startBroker } from "../../broker/broker.js";
 import { SqliteCredentialStore } from "../../broker/credentials-sqlite.js";
 import { HUB_MQTT_USERNAME } from "../../hub/mqtt/hub-client.js";
 import { startTestHub } from "../helpers/hub.js";
+import { findTool } from "../helpers/tools.js";
 import type { TestHub } from "../helpers/hub.js";
 import { TelemetryIngest } from "../../hub/services/ingest.service.js";
 import { isReply, isSubscriberReply } from "./ingest-protocol.js";
@@ -217,14 +218,6 @@ function freePort(): Promise<number> {
   });
 }
 
-function which(cmd: string): string | undefined {
-  try {
-    return execFileSync("which", [cmd], { encoding: "utf8" }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 async function startMosquitto(bin: string, dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const conf = join(dir, "mosquitto.conf");
@@ -333,7 +326,7 @@ export const bench: Bench<Params> = {
           await broker.close();
           credentials.close();
         }
-        const bin = which("mosquitto") ?? ["/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto"].find((f) => existsSync(f));
+        const bin = findTool("mosquitto");
         if (!bin) {
           log("mosquitto: not installed (apt-get install mosquitto to compare)");
         } else {

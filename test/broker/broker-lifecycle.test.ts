@@ -5,17 +5,9 @@ import { connect as tcpConnect } from "node:net";
 import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
+import { requireTool } from "../helpers/tools.js";
 import { tempDir, waitForEvent } from "../helpers/wait.js";
 import { BrokerHarness, principal } from "./harness.js";
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("broker lifecycle", () => {
   const harness = new BrokerHarness();
@@ -25,12 +17,13 @@ describe("broker lifecycle", () => {
     for (const cleanup of dirs.splice(0)) cleanup();
   });
 
-  it.skipIf(!hasOpenssl())("accepts devices on the TLS listener", async () => {
+  it("accepts devices on the TLS listener", async () => {
+    const openssl = requireTool("openssl");
     const { dir, cleanup } = tempDir("verge-tls-");
     dirs.push(cleanup);
     const keyFile = join(dir, "key.pem");
     const certFile = join(dir, "cert.pem");
-    execFileSync("openssl", [
+    execFileSync(openssl, [
       "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
       "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", keyFile, "-out", certFile,
     ], { stdio: "ignore" });
