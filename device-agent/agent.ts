@@ -267,6 +267,7 @@ class DeviceAgent implements Agent {
       nowMs: this.now(),
     });
     this.reserveSeqs(this.nextSeq + TELEMETRY_SEQ_RESERVE);
+    this.persist(); // state.json exists from the first start on, with the reserved mark
     this.findUnreflectedTransition();
 
     await this.module.init();
