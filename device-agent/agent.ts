@@ -57,7 +57,7 @@ import type { SafetyCheck } from "./safety-check.js";
 import type { CrashAt } from "./crash-point.js";
 import { loadSeqMark, loadState, saveSeqMark, saveState } from "./state-file.js";
 import type { AgentState, DeploymentRecord } from "./state-file.js";
-import type { InstallRelease, UpdateModule } from "./update-module.js";
+import type { InstallRelease, SlotStatus, UpdateModule } from "./update-module.js";
 import { checkCommandFields, checkDesiredFields, checkManifestFields } from "./wire-fields.js";
 
 export interface AgentDeps {
@@ -272,6 +272,9 @@ class DeviceAgent implements Agent {
 
     await this.module.init();
     await this.adoptFactoryRelease();
+    const d = this.state.deployment;
+    // A rollback the hub asked for, cut by a power cut after `rolling_back` was recorded: finished before anything else.
+    if (d?.state === "rolling_back" && d.reason === "rollback" && !d.activation) await this.resumeRollback(d);
     this.desired = this.loadDesired();
     if (this.desired && this.state.deployment?.desiredSeq !== this.desired.seq) {
       // Accepted and persisted, but the power went before the agent acted on it.
@@ -717,6 +720,7 @@ class DeviceAgent implements Agent {
       await this.finishSwitchBack(d);
       return false;
     }
+
     const desired = this.desired;
     if (!d || !desired || desired.seq !== d.desiredSeq) return false;
     switch (d.state) {
@@ -1026,23 +1030,51 @@ class DeviceAgent implements Agent {
     const previous = this.state.deployment;
     const record: DeploymentRecord = { rolloutId, releaseId, desiredSeq, state: previous?.state ?? "activated", reason: "", detail: "", activation: null };
     this.transition(record, previous?.state ?? null, "rolling_back", { reason: "rollback", detail: `switching back to slot ${inactive.name}` });
-    const result = await this.module.rollback(inactive.name);
+    return this.switchBackTo(record, inactive);
+  }
+
+  /**
+   * The switch of a hub-asked rollback (`rolling_back`, reason `rollback`) to `slot`, which holds the release, and
+   * what it implies: `installed` names that release, `rolled_back`. Idempotent, so a restart redoes it.
+   */
+  private async switchBackTo(record: DeploymentRecord, slot: SlotStatus): Promise<RollbackOutcome> {
+    const target = slot.release!;
+    const result = await this.module.rollback(slot.name);
     if (!result.ok) {
       this.transition(record, "rolling_back", "failed", { reason: "rollback", detail: result.detail });
       return { ok: false, reason: "rollback", detail: result.detail };
     }
+    this.crashAt("rollback-switched");
     const { installed } = this.state;
-    this.state.installed = {
-      currentReleaseId: releaseId,
-      currentVersion: inactive.release.version,
-      currentCounter: inactive.release.counter,
-      previousReleaseId: installed.currentReleaseId,
-      highestCounter: installed.highestCounter,
-    };
+    if (installed.currentReleaseId !== target.releaseId) {
+      this.state.installed = {
+        currentReleaseId: target.releaseId,
+        currentVersion: target.version,
+        currentCounter: target.counter,
+        previousReleaseId: installed.currentReleaseId,
+        highestCounter: installed.highestCounter,
+      };
+    }
     this.state.manifest = null;
-    this.transition(record, "rolling_back", "rolled_back", { reason: "rollback", detail: `running ${releaseId} from slot ${inactive.name}` });
+    const detail = `running ${target.releaseId} from slot ${slot.name}`;
+    this.transition(record, "rolling_back", "rolled_back", { reason: "rollback", detail });
     await this.publishInventory();
-    return { ok: true, detail: `running ${releaseId} from slot ${inactive.name}` };
+    return { ok: true, detail };
+  }
+
+  /**
+   * A hub-asked rollback cut by a power cut after `rolling_back` was recorded: finished from what the slots hold
+   * (the switch may or may not have happened), never left `rolling_back` for good.
+   */
+  private async resumeRollback(d: DeploymentRecord): Promise<void> {
+    const slots = await this.module.slots();
+    const holder = slots.find((s) => s.active && s.release?.releaseId === d.releaseId) ?? slots.find((s) => s.release?.releaseId === d.releaseId);
+    this.log.info({ releaseId: d.releaseId, rolloutId: d.rolloutId, slot: holder?.name }, "finishing a rollback interrupted by a restart");
+    if (!holder) {
+      this.transition(d, "rolling_back", "failed", { reason: "rollback_unavailable", detail: `no slot holds ${d.releaseId}` });
+      return;
+    }
+    await this.switchBackTo(d, holder);
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ export const CRASH_POINTS = [
   "switch-recorded", // switchedAt is in state.json, `current` still points at the old slot
   "switched", // `current` points at the new slot, not health-checked or committed yet
   "committed", // the update module committed the new slot, `activated` not announced yet
+  "rollback-switched", // a hub-asked rollback: switched back and committed, `installed` and `rolled_back` not written
 ] as const;
 
 export type CrashAt = (point: string) => void;

@@ -74,7 +74,7 @@ async function agentWithSentinels(): Promise<{ agent: Agent; site: string; dataD
 
 describe("agent: hostile manifest fields", () => {
   it.each([
-    ["a sha256 that is a path (../../x)", (sha: string, url: string) => ({ name: "app", sha256: "../../x", url }), "components[0].sha256", void 0],
+    ["a sha256 that is a path (../../x)", (_sha: string, url: string) => ({ name: "app", sha256: "../../x", url }), "components[0].sha256", void 0],
     ["an uppercase sha256", (sha: string, url: string) => ({ name: "app", sha256: sha.toUpperCase(), url }), "components[0].sha256", void 0],
     ["a component name that is a path (../../y)", (sha: string, url: string) => ({ name: "../../y", sha256: sha, url }), "components[0].name", void 0],
     ["a file: URL", (sha: string) => ({ name: "app", sha256: sha, url: "file:///etc/passwd" }), "components[0].urls[0]", void 0],

@@ -163,6 +163,36 @@ describe("power cuts on a real agent", () => {
     }
   }, 120_000);
 
+  it("a rollback the hub asks for, cut after rolling_back is announced and again after the switch: rolled_back once, the previous release runs", async () => {
+    const { h, dataDir, configFile } = await setUp("verge-power-cut-rb-", "pc-2");
+    const base = randomBytes(8 * 1024);
+    await release(h, "rel-base", base);
+    let run = runAgent(configFile);
+    expect((await h.api("POST", "/api/rollouts", { id: "ro-base", releaseId: "rel-base", devices: ["pc-2"] })).status).toBe(201);
+    await waitFor("ro-base completed", () => h.hub.repos.rollouts.get("ro-base")?.status === "completed", 20_000);
+    await release(h, "rel-new", randomBytes(8 * 1024));
+    expect((await h.api("POST", "/api/rollouts", { id: "ro-new", releaseId: "rel-new", devices: ["pc-2"] })).status).toBe(201);
+    await waitFor("ro-new completed", () => h.hub.repos.rollouts.get("ro-new")?.status === "completed", 20_000);
+    run.child.kill("SIGKILL");
+    await run.exited;
+
+    expect((await h.api("POST", "/api/rollouts/ro-new/rollback", { reason: "field reports flicker" })).status).toBe(200);
+    await killed(runAgent(configFile, "announced-rolling_back"), "rolling_back announced");
+    await killed(runAgent(configFile, "rollback-switched"), "the switch back");
+    run = runAgent(configFile);
+    await waitFor("ro-new rolled back", () => h.hub.repos.rollouts.get("ro-new")?.status === "rolled_back", 20_000);
+    await waitFor("rolled_back stored", () => h.hub.repos.telemetry.transitions("pc-2", "ro-new").some((x) => x.state === "rolled_back"));
+    const stored = h.hub.repos.telemetry.transitions("pc-2", "ro-new");
+    expect(stateNames(stored)).toEqual(["pending", "downloading", "verified", "activated", "rolling_back", "rolled_back"]);
+    expect(stored.filter((x) => x.state === "rolling_back")).toHaveLength(1);
+    expect(stored.filter((x) => x.state === "rolled_back")).toHaveLength(1);
+    expect(readFileSync(join(dataDir, "current", "app")).equals(base)).toBe(true);
+    const state = JSON.parse(readFileSync(join(dataDir, "state.json"), "utf8")) as { installed: { currentReleaseId: string; previousReleaseId: string } };
+    expect(state.installed).toMatchObject({ currentReleaseId: "rel-base", previousReleaseId: "rel-new" });
+    run.child.kill("SIGKILL");
+    await run.exited;
+  });
+
   it.each([
     ["state.json full of garbage bytes", (dataDir: string) => writeFileSync(join(dataDir, "state.json"), randomBytes(512))],
     ["state.json deleted", (dataDir: string) => rmSync(join(dataDir, "state.json"))],
