@@ -30,7 +30,7 @@ function runAgent(configFile: string, crashAt?: string): AgentRun {
   if (crashAt) env.VERGE_AGENT_CRASH_AT = crashAt;
   const child = spawn(process.execPath, ["dist/device-agent/main.js", "--config", configFile], { stdio: ["ignore", "ignore", "pipe"], env });
   let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => {
       if (signal !== "SIGKILL") process.stderr.write(`agent exited with ${code ?? signal}: ${stderr}\n`);
