@@ -720,7 +720,6 @@ class DeviceAgent implements Agent {
       await this.finishSwitchBack(d);
       return false;
     }
-
     const desired = this.desired;
     if (!d || !desired || desired.seq !== d.desiredSeq) return false;
     switch (d.state) {
