@@ -6,12 +6,13 @@ import { createReadStream, existsSync, readFileSync, readlinkSync, renameSync, r
 import { copyFile, mkdir, open, readdir, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { Logger } from "pino";
+import type { CrashAt } from "./crash-point.js";
 import { fsyncDir, writeFileAtomic } from "./state-file.js";
 import type { InstallRelease, SlotStatus, StepResult, UpdateModule } from "./update-module.js";
+import { COMPONENT_NAME, insideDir } from "./wire-fields.js";
 
 const SLOTS = ["a", "b"] as const;
 const RELEASE_FILE = "release.json";
-const COMPONENT_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 export class AbDirModule implements UpdateModule {
   readonly name = "ab-dir";
@@ -21,6 +22,8 @@ export class AbDirModule implements UpdateModule {
   constructor(
     private readonly dataDir: string,
     private readonly logger: Logger,
+    /** The VERGE_AGENT_CRASH_AT test hook (crash-point.ts): `installing` fires after the first component is written. */
+    private readonly crashAt?: CrashAt,
   ) {
     this.slotsDir = join(dataDir, "slots");
     this.currentLink = join(dataDir, "current");
@@ -58,10 +61,16 @@ export class AbDirModule implements UpdateModule {
   async install(slot: string, release: InstallRelease): Promise<StepResult> {
     const active = this.readLink();
     if (slot === active) return { ok: false, detail: `refusing to install into the active slot ${slot}` };
+    if (!(SLOTS as readonly string[]).includes(slot)) return { ok: false, detail: `no slot "${slot}"` };
     const bad = release.components.find((c) => !COMPONENT_NAME.test(c.name) || c.name === RELEASE_FILE);
     if (bad) return { ok: false, detail: `component name "${bad.name}" cannot be a file name in a slot` };
     const dir = join(this.slotsDir, slot);
     try {
+      // Defence in depth behind the agent's field checks: nothing is read from or written to outside the data dir.
+      for (const c of release.components) {
+        insideDir(dir, c.name);
+        insideDir(this.dataDir, c.file);
+      }
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
       // Components the release does not carry (e.g. base_image) stay what the running slot has.
@@ -75,6 +84,7 @@ export class AbDirModule implements UpdateModule {
       for (const component of release.components) {
         await copyFile(component.file, join(dir, component.name));
         await syncFile(join(dir, component.name));
+        this.crashAt?.("installing");
       }
       const manifest = {
         releaseId: release.releaseId,

@@ -17,6 +17,7 @@ import {
   openEnvelope,
   parseTopic,
   pb,
+  stateFromWire,
   stateToWire,
   topics,
   trustedKeyFromBase64,
@@ -31,7 +32,9 @@ import {
   acceptCommand,
   acceptDesired,
   canTransition,
+  firstTelemetrySeq,
   isInProgress,
+  isSameTransition,
   checkManifest,
   mergeKpiReports,
   needsReservation,
@@ -51,9 +54,11 @@ import { Outbox } from "./outbox.js";
 import type { OutboxKind, OutboxStats } from "./outbox.js";
 import { allSafetyChecks, commandSafetyCheck } from "./safety-check.js";
 import type { SafetyCheck } from "./safety-check.js";
-import { loadState, saveState } from "./state-file.js";
+import type { CrashAt } from "./crash-point.js";
+import { loadSeqMark, loadState, saveSeqMark, saveState } from "./state-file.js";
 import type { AgentState, DeploymentRecord } from "./state-file.js";
-import type { InstallRelease, UpdateModule } from "./update-module.js";
+import type { InstallRelease, SlotStatus, UpdateModule } from "./update-module.js";
+import { checkCommandFields, checkDesiredFields, checkManifestFields } from "./wire-fields.js";
 
 export interface AgentDeps {
   logger: Logger;
@@ -81,6 +86,11 @@ export interface AgentDeps {
    * agents on one disk, turns it off; a real device keeps the default (true), which is what survives a power cut.
    */
   stateFsync?: boolean;
+  /**
+   * Test hook: called at each named crash point (crash-point.ts); main.ts passes the VERGE_AGENT_CRASH_AT one, which
+   * SIGKILLs the process at the point it names. Absent: nothing happens.
+   */
+  crashAt?: CrashAt;
 }
 
 export interface RejectedEvent {
@@ -151,6 +161,14 @@ class DeviceAgent implements Agent {
   private inFlight = 0;
   private desired: verge.v1.DesiredState | null = null;
   private nextSeq = 0;
+  /** Every seq below this mark may be used; it is in the seq file (telemetry-seq) before the first use. */
+  private reservedSeq = 0;
+  /**
+   * The last state transition the outbox journal holds when state.json does not reflect it (a power cut between the
+   * two writes): the step is redone, and when it reaches this same transition it is not announced a second time.
+   */
+  private unreflected: verge.v1.StateTransition | null = null;
+  private readonly crashAt: CrashAt;
   private client: MqttClient | null = null;
   /** Index of the next connection attempt in the current series (reconnectDelay); 0 right after a connect. */
   private nextConnectAttempt = 0;
@@ -197,7 +215,8 @@ class DeviceAgent implements Agent {
     this.freeBytes = deps.freeBytes;
     this.fetch = deps.fetch;
     this.stateFsync = deps.stateFsync ?? true;
-    this.module = deps.updateModule ?? new AbDirModule(config.dataDir, this.log.child({ module: "ab-dir" }));
+    this.crashAt = deps.crashAt ?? (() => undefined);
+    this.module = deps.updateModule ?? new AbDirModule(config.dataDir, this.log.child({ module: "ab-dir" }), deps.crashAt);
     this.hubKeys = config.trustedKeys.hub.map(trustedKeyFromBase64);
     this.releaseKeys = config.trustedKeys.release.map(trustedKeyFromBase64);
     this.downloadsDir = join(config.dataDir, "downloads");
@@ -230,10 +249,6 @@ class DeviceAgent implements Agent {
   async start(): Promise<void> {
     mkdirSync(this.config.dataDir, { recursive: true });
     this.state = loadState(this.config.dataDir, this.log);
-    // Continue telemetry above every seq the previous run may have used, and reserve the next block.
-    this.nextSeq = this.state.telemetry.reservedSeq;
-    this.state.telemetry.reservedSeq = this.nextSeq + TELEMETRY_SEQ_RESERVE;
-    this.persist();
     this.outbox = new Outbox(join(this.config.dataDir, "outbox"), {
       maxBytes: this.config.outbox.maxBytes,
       fsync: this.config.outbox.fsync,
@@ -243,9 +258,23 @@ class DeviceAgent implements Agent {
         return merged ? Buffer.from(pb.KpiReport.encode(pb.KpiReport.create(merged)).finish()) : null;
       },
     });
+    // Continue telemetry above every seq the previous run may have used (whichever mark survived, and never below the
+    // clock floor), and reserve the next block.
+    this.nextSeq = firstTelemetrySeq({
+      fileMark: loadSeqMark(this.config.dataDir, this.log),
+      stateMark: this.state.telemetry.reservedSeq,
+      outboxHighSeq: this.outbox.highestSeq(),
+      nowMs: this.now(),
+    });
+    this.reserveSeqs(this.nextSeq + TELEMETRY_SEQ_RESERVE);
+    this.persist(); // state.json exists from the first start on, with the reserved mark
+    this.findUnreflectedTransition();
 
     await this.module.init();
     await this.adoptFactoryRelease();
+    const d = this.state.deployment;
+    // A rollback the hub asked for, cut by a power cut after `rolling_back` was recorded: finished before anything else.
+    if (d?.state === "rolling_back" && d.reason === "rollback" && !d.activation) await this.resumeRollback(d);
     this.desired = this.loadDesired();
     if (this.desired && this.state.deployment?.desiredSeq !== this.desired.seq) {
       // Accepted and persisted, but the power went before the agent acted on it.
@@ -465,6 +494,8 @@ class DeviceAgent implements Agent {
     const decoded = decodeDesiredState(opened.payload);
     if (!decoded.ok) return this.reject(topic, decoded.reason, decoded.detail);
     const desired = decoded.message;
+    const fields = checkDesiredFields(desired);
+    if (!fields.ok) return this.reject(topic, "bad_desired_state", fields.detail);
     const verdict = acceptDesired(desired, { deviceId: this.config.deviceId, lastSeq: this.state.desired?.seq ?? 0, now: this.now() });
     if (!verdict.ok) {
       if (verdict.reason === "duplicate") {
@@ -605,6 +636,14 @@ class DeviceAgent implements Agent {
       if (d.state === "pending") this.transition(d, d.state, "failed", { reason: "decode", detail: `manifest does not decode: ${decoded.detail}` });
       return;
     }
+    // Signed is not the same as sane: the fields that become paths, topics and check environments are checked first.
+    const fields = checkManifestFields(decoded.message);
+    if (!fields.ok) {
+      this.reject(topic, "bad_manifest", fields.detail);
+      this.transition(d, d.state, "failed", { reason: "bad_manifest", detail: `manifest refused: ${fields.detail}` });
+      this.syncManifestSubscription();
+      return;
+    }
     const inactive = (await this.module.slots()).find((s) => !s.active);
     const verdict = checkManifest(decoded.message, {
       releaseId,
@@ -631,7 +670,7 @@ class DeviceAgent implements Agent {
     if (!stored || stored.releaseId !== releaseId) return undefined;
     const opened = openEnvelope(Buffer.from(stored.envelope, "base64"), PAYLOAD_TYPES.manifest, this.releaseKeys);
     const decoded = opened.ok ? decodeManifest(opened.payload) : undefined;
-    if (!decoded?.ok) {
+    if (!decoded?.ok || !checkManifestFields(decoded.message).ok) {
       this.log.warn({ releaseId }, "stored manifest no longer verifies, dropped");
       this.state.manifest = null;
       this.persist();
@@ -837,6 +876,7 @@ class DeviceAgent implements Agent {
       activation = { fromSlot: active, toSlot: await this.module.inactiveSlot(), startedAt: this.now() };
       d.activation = activation;
       this.persist();
+      this.crashAt("activation-recorded");
     }
     const { fromSlot, toSlot } = activation;
     const log = this.log.child({ releaseId: d.releaseId, rolloutId: d.rolloutId, fromSlot, toSlot });
@@ -857,8 +897,10 @@ class DeviceAgent implements Agent {
       // The health-check span counts from the switch, across restarts too: recorded before switching.
       activation.switchedAt = this.now();
       this.persist();
+      this.crashAt("switch-recorded");
       const switched = await this.module.switchTo(toSlot);
       if (!switched.ok) return fail("install", switched.detail);
+      this.crashAt("switched");
     } else {
       log.info({ switchedAt: activation.switchedAt }, "resuming an activation interrupted after the switch");
     }
@@ -871,6 +913,7 @@ class DeviceAgent implements Agent {
     }
     const committed = await this.module.commit(toSlot);
     if (!committed.ok) return fail("install", committed.detail);
+    this.crashAt("committed");
 
     const { installed } = this.state;
     const previousReleaseId = installed.currentReleaseId;
@@ -986,23 +1029,51 @@ class DeviceAgent implements Agent {
     const previous = this.state.deployment;
     const record: DeploymentRecord = { rolloutId, releaseId, desiredSeq, state: previous?.state ?? "activated", reason: "", detail: "", activation: null };
     this.transition(record, previous?.state ?? null, "rolling_back", { reason: "rollback", detail: `switching back to slot ${inactive.name}` });
-    const result = await this.module.rollback(inactive.name);
+    return this.switchBackTo(record, inactive);
+  }
+
+  /**
+   * The switch of a hub-asked rollback (`rolling_back`, reason `rollback`) to `slot`, which holds the release, and
+   * what it implies: `installed` names that release, `rolled_back`. Idempotent, so a restart redoes it.
+   */
+  private async switchBackTo(record: DeploymentRecord, slot: SlotStatus): Promise<RollbackOutcome> {
+    const target = slot.release!;
+    const result = await this.module.rollback(slot.name);
     if (!result.ok) {
       this.transition(record, "rolling_back", "failed", { reason: "rollback", detail: result.detail });
       return { ok: false, reason: "rollback", detail: result.detail };
     }
+    this.crashAt("rollback-switched");
     const { installed } = this.state;
-    this.state.installed = {
-      currentReleaseId: releaseId,
-      currentVersion: inactive.release.version,
-      currentCounter: inactive.release.counter,
-      previousReleaseId: installed.currentReleaseId,
-      highestCounter: installed.highestCounter,
-    };
+    if (installed.currentReleaseId !== target.releaseId) {
+      this.state.installed = {
+        currentReleaseId: target.releaseId,
+        currentVersion: target.version,
+        currentCounter: target.counter,
+        previousReleaseId: installed.currentReleaseId,
+        highestCounter: installed.highestCounter,
+      };
+    }
     this.state.manifest = null;
-    this.transition(record, "rolling_back", "rolled_back", { reason: "rollback", detail: `running ${releaseId} from slot ${inactive.name}` });
+    const detail = `running ${target.releaseId} from slot ${slot.name}`;
+    this.transition(record, "rolling_back", "rolled_back", { reason: "rollback", detail });
     await this.publishInventory();
-    return { ok: true, detail: `running ${releaseId} from slot ${inactive.name}` };
+    return { ok: true, detail };
+  }
+
+  /**
+   * A hub-asked rollback cut by a power cut after `rolling_back` was recorded: finished from what the slots hold
+   * (the switch may or may not have happened), never left `rolling_back` for good.
+   */
+  private async resumeRollback(d: DeploymentRecord): Promise<void> {
+    const slots = await this.module.slots();
+    const holder = slots.find((s) => s.active && s.release?.releaseId === d.releaseId) ?? slots.find((s) => s.release?.releaseId === d.releaseId);
+    this.log.info({ releaseId: d.releaseId, rolloutId: d.rolloutId, slot: holder?.name }, "finishing a rollback interrupted by a restart");
+    if (!holder) {
+      this.transition(d, "rolling_back", "failed", { reason: "rollback_unavailable", detail: `no slot holds ${d.releaseId}` });
+      return;
+    }
+    await this.switchBackTo(d, holder);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -1015,6 +1086,12 @@ class DeviceAgent implements Agent {
     const decoded = decodeCommand(opened.payload);
     if (!decoded.ok) return this.reject(topic, decoded.reason, decoded.detail);
     const command = decoded.message;
+    const fields = checkCommandFields(command);
+    if (!fields.ok) {
+      this.reject(topic, "bad_command", fields.detail);
+      if (command.deviceId === this.config.deviceId) this.ack(command, pb.AckStatus.ACK_STATUS_REJECTED, "bad_command", fields.detail);
+      return;
+    }
     const verdict = acceptCommand(command, { deviceId: this.config.deviceId, lastCommandSeq: this.state.lastCommandSeq, now: this.now() });
     if (!verdict.ok) {
       this.reject(topic, verdict.reason, verdict.detail);
@@ -1084,8 +1161,27 @@ class DeviceAgent implements Agent {
     record.state = to;
     record.reason = fields.reason ?? "";
     record.detail = fields.detail ?? "";
-    this.state.deployment = record;
-    this.persist();
+    const identity = {
+      rolloutId: record.rolloutId,
+      releaseId: record.releaseId,
+      desiredSeq: record.desiredSeq,
+      fromState: from === null ? pb.DeploymentState.DEPLOYMENT_STATE_UNSPECIFIED : stateToWire(from),
+      state: stateToWire(to),
+      reason: record.reason,
+      bytesDone: fields.bytesDone ?? 0,
+      bytesTotal: fields.bytesTotal ?? 0,
+    };
+    const announced = this.unreflected;
+    this.unreflected = null;
+    if (announced && isSameTransition(announced, identity)) {
+      // Announced (in the outbox journal, maybe at the hub already) just before a power cut took the state write: the
+      // step was redone up to here. Only the state write is left; a second report under a new seq would be a second row.
+      this.log.info({ releaseId: record.releaseId, rolloutId: record.rolloutId, from, to, seq: announced.seq }, "transition announced before the restart; not announced again");
+      this.reflect(record, announced.seq, to);
+      return;
+    }
+    // The transition is durable (fsynced in the outbox journal) before the state that implies it: a power cut between
+    // the two leaves a transition the agent redoes without announcing again, never a state the hub does not hear of.
     const message = pb.StateTransition.create({
       deviceId: this.config.deviceId,
       seq: this.takeSeq(),
@@ -1100,10 +1196,44 @@ class DeviceAgent implements Agent {
       bytesTotal: fields.bytesTotal ?? 0,
       desiredSeq: record.desiredSeq,
     });
-    const level = to === "failed" ? "warn" : "info";
-    this.log[level]({ releaseId: record.releaseId, rolloutId: record.rolloutId, from, to, reason: record.reason, detail: record.detail }, "deployment transition");
     this.send("state", message.seq, pb.StateTransition.encode(message).finish());
+    const level = to === "failed" ? "warn" : "info";
+    this.log[level](
+      { releaseId: record.releaseId, rolloutId: record.rolloutId, from, to, reason: record.reason, detail: record.detail, seq: message.seq },
+      "deployment transition",
+    );
+    this.reflect(record, message.seq, to);
     this.events.emit("transition", message);
+  }
+
+  /** Writes the state a transition (seq `seq`) implies: the deployment record, and which transition it reflects. */
+  private reflect(record: DeploymentRecord, seq: number, to: DeploymentStateName): void {
+    this.crashAt(`announced-${to}`);
+    this.state.deployment = record;
+    this.state.telemetry.lastTransitionSeq = seq;
+    this.persist();
+    this.crashAt(`persisted-${to}`);
+  }
+
+  /**
+   * At start: the outbox journal's newest state transition, if state.json does not reflect it (a power cut came between
+   * the journal append and the state write). The drive loop redoes the step, and transition() recognises it.
+   */
+  private findUnreflectedTransition(): void {
+    const last = this.outbox.lastStateEntry();
+    // A state file of an older agent (no lastTransitionSeq) was written before its transitions: it reflects them all.
+    const reflected = this.state.telemetry.lastTransitionSeq ?? Number.POSITIVE_INFINITY;
+    if (!last || last.seq <= reflected) return;
+    try {
+      this.unreflected = pb.StateTransition.decode(last.payload);
+    } catch (err) {
+      this.log.error({ err, seq: last.seq }, "the outbox's last state transition does not decode; not matched against the redone step");
+      return;
+    }
+    this.log.info(
+      { seq: last.seq, reflectedSeq: reflected, releaseId: this.unreflected.releaseId, state: stateFromWire(this.unreflected.state) },
+      "last transition announced but not in state.json (power cut between the two): redoing its step without announcing it again",
+    );
   }
 
   private publishHeartbeat(): void {
@@ -1247,11 +1377,23 @@ class DeviceAgent implements Agent {
 
   /** The next telemetry seq; persists a new reserved block before using a seq at or above the mark. */
   private takeSeq(): number {
-    if (needsReservation(this.nextSeq, this.state.telemetry.reservedSeq)) {
-      this.state.telemetry.reservedSeq = this.nextSeq + TELEMETRY_SEQ_RESERVE;
-      this.persist();
-    }
+    if (needsReservation(this.nextSeq, this.reservedSeq)) this.reserveSeqs(this.nextSeq + TELEMETRY_SEQ_RESERVE);
     return this.nextSeq++;
+  }
+
+  /**
+   * Moves the reserved mark to `mark` (the seq file, fsynced; copied into state.json with its next write). A failed
+   * write (full disk) is logged and the agent goes on: the outbox journal's highest seq and the clock floor still keep
+   * a restart above the seqs used meanwhile.
+   */
+  private reserveSeqs(mark: number): void {
+    this.reservedSeq = mark;
+    this.state.telemetry.reservedSeq = mark;
+    try {
+      saveSeqMark(this.config.dataDir, mark, { fsync: this.stateFsync });
+    } catch (err) {
+      this.log.error({ err, mark }, "could not write the telemetry seq mark");
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -1297,7 +1439,7 @@ function componentsOf(manifest: verge.v1.ReleaseManifest): (ComponentRef & { ver
     name: c.name ?? "",
     version: c.version ?? "",
     size: c.size ?? 0,
-    sha256: (c.sha256 ?? "").toLowerCase(),
+    sha256: c.sha256 ?? "",
     urls: c.urls ?? [],
   }));
 }

@@ -2,9 +2,13 @@
 import type { DeploymentStateName, verge } from "../proto/index.js";
 import type { KpiCounts } from "./kpi.js";
 
-export type DesiredVerdict = { ok: true } | { ok: false; reason: "wrong_device" | "expired" | "stale_seq" | "duplicate"; detail: string };
+export type DesiredVerdict = { ok: true } | { ok: false; reason: "wrong_device" | "no_expiry" | "expired" | "stale_seq" | "duplicate"; detail: string };
 
-/** Whether to act on a (signature-checked) desired state. A duplicate of the last accepted one is not a rejection. */
+/**
+ * Whether to act on a (signature-checked) desired state. A duplicate of the last accepted one is not a rejection.
+ * expiresAt 0 is proto3's "not set": the hub always sets an expiry, so a desired state without one is refused
+ * (`no_expiry`) rather than taken as valid for ever.
+ */
 export function acceptDesired(
   desired: Pick<verge.v1.DesiredState, "deviceId" | "seq" | "expiresAt">,
   ctx: { deviceId: string; lastSeq: number; now: number },
@@ -12,19 +16,23 @@ export function acceptDesired(
   if (desired.deviceId !== ctx.deviceId) {
     return { ok: false, reason: "wrong_device", detail: `desired state is for device "${desired.deviceId}"` };
   }
+  if (!desired.expiresAt) return { ok: false, reason: "no_expiry", detail: `desired state seq ${desired.seq} carries no expiry (expiresAt 0)` };
   if (desired.seq === ctx.lastSeq) return { ok: false, reason: "duplicate", detail: `seq ${desired.seq} already accepted` };
   if (desired.seq < ctx.lastSeq) {
     return { ok: false, reason: "stale_seq", detail: `seq ${desired.seq} is below the last accepted ${ctx.lastSeq}` };
   }
-  if (desired.expiresAt > 0 && desired.expiresAt <= ctx.now) {
+  if (desired.expiresAt <= ctx.now) {
     return { ok: false, reason: "expired", detail: `expired at ${new Date(desired.expiresAt).toISOString()}` };
   }
   return { ok: true };
 }
 
-export type CommandVerdict = { ok: true } | { ok: false; reason: "wrong_device" | "expired" | "stale_seq"; detail: string };
+export type CommandVerdict = { ok: true } | { ok: false; reason: "wrong_device" | "no_expiry" | "expired" | "stale_seq"; detail: string };
 
-/** Commands share the hub's per-device seq space, but are ordered against the last accepted command only. */
+/**
+ * Commands share the hub's per-device seq space, but are ordered against the last accepted command only. Like a
+ * desired state, a command without an expiry (expiresAt 0) is refused (`no_expiry`).
+ */
 export function acceptCommand(
   command: Pick<verge.v1.Command, "deviceId" | "seq" | "expiresAt">,
   ctx: { deviceId: string; lastCommandSeq: number; now: number },
@@ -32,10 +40,11 @@ export function acceptCommand(
   if (command.deviceId !== ctx.deviceId) {
     return { ok: false, reason: "wrong_device", detail: `command is for device "${command.deviceId}"` };
   }
+  if (!command.expiresAt) return { ok: false, reason: "no_expiry", detail: `command seq ${command.seq} carries no expiry (expiresAt 0)` };
   if (command.seq <= ctx.lastCommandSeq) {
     return { ok: false, reason: "stale_seq", detail: `seq ${command.seq} is not above the last accepted command ${ctx.lastCommandSeq}` };
   }
-  if (command.expiresAt > 0 && command.expiresAt <= ctx.now) {
+  if (command.expiresAt <= ctx.now) {
     return { ok: false, reason: "expired", detail: `expired at ${new Date(command.expiresAt).toISOString()}` };
   }
   return { ok: true };
@@ -168,6 +177,52 @@ export function reconnectDelay(attempt: number, policy: ReconnectPolicy, random:
 export const TELEMETRY_SEQ_RESERVE = 1000;
 export function needsReservation(nextSeq: number, reservedSeq: number): boolean {
   return nextSeq >= reservedSeq;
+}
+
+/**
+ * Seqs a clock floor gives per millisecond of wall-clock time: the floor at time t is t(ms) x 1000, above every seq a
+ * run that started earlier used, as long as the device never sends more than 1000 messages per millisecond on average
+ * and its clock does not go back between runs. At 2026's clock that is about 1.8e15, below 2^53 until about 2255.
+ */
+export const SEQ_PER_CLOCK_MS = 1000;
+/** A clock floor above this is not believed (a clock far in the future): it would eat the safe-integer range. */
+const CLOCK_FLOOR_MAX = 2 ** 52;
+
+/**
+ * The first telemetry seq of a run: above every mark that survived (the seq file, state.json's reserved mark, the
+ * highest seq the outbox journal ever held) and never below the clock floor, so that a device that lost all of them
+ * (state.json corrupt or deleted, a wiped data dir) still continues above what it used before. The hub drops or
+ * refuses a seq not above the last one it stored, so going back would lose every message until the old seq is passed.
+ */
+export function firstTelemetrySeq(marks: { fileMark?: number; stateMark?: number; outboxHighSeq?: number; nowMs: number }): number {
+  const clockFloor = marks.nowMs * SEQ_PER_CLOCK_MS;
+  const candidates = [1, marks.fileMark ?? 1, marks.stateMark ?? 1, (marks.outboxHighSeq ?? 0) + 1];
+  if (Number.isSafeInteger(clockFloor) && clockFloor > 0 && clockFloor <= CLOCK_FLOOR_MAX) candidates.push(clockFloor);
+  return Math.max(...candidates.filter((n) => Number.isSafeInteger(n) && n > 0));
+}
+
+/** The fields that make two state transitions the same report (detail and event time may differ on a redo). */
+export type TransitionIdentity = Pick<
+  verge.v1.StateTransition,
+  "rolloutId" | "releaseId" | "desiredSeq" | "fromState" | "state" | "reason" | "bytesDone" | "bytesTotal"
+>;
+
+/**
+ * Whether `candidate`, about to be reported, is the transition `announced` that already went into the outbox before a
+ * power cut took the state write that followed it: the agent redoes the step and must not report it a second time
+ * under a new seq (the hub dedupes by seq only, so it would be a second row).
+ */
+export function isSameTransition(announced: TransitionIdentity, candidate: TransitionIdentity): boolean {
+  return (
+    announced.rolloutId === candidate.rolloutId &&
+    announced.releaseId === candidate.releaseId &&
+    Number(announced.desiredSeq) === Number(candidate.desiredSeq) &&
+    announced.fromState === candidate.fromState &&
+    announced.state === candidate.state &&
+    announced.reason === candidate.reason &&
+    Number(announced.bytesDone) === Number(candidate.bytesDone) &&
+    Number(announced.bytesTotal) === Number(candidate.bytesTotal)
+  );
 }
 
 /**

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import { backoffDelay } from "./decisions.js";
 import { fsyncDir } from "./state-file.js";
+import { SHA256_HEX, UnsafePathError, insideDir } from "./wire-fields.js";
 
 export interface ComponentRef {
   name: string;
@@ -99,12 +100,18 @@ export async function checkDiskSpace(
   };
 }
 
+/**
+ * `downloads/<sha256>`. The sha256 comes from a signed manifest whose fields were checked (wire-fields.ts); anything
+ * but 64 lowercase hex, or a path that would leave the downloads dir, throws UnsafePathError instead.
+ */
 export function artifactPath(downloadsDir: string, sha256: string): string {
-  return join(downloadsDir, sha256);
+  if (!SHA256_HEX.test(sha256)) throw new UnsafePathError(downloadsDir, sha256);
+  return insideDir(downloadsDir, sha256);
 }
 
 export function partPath(downloadsDir: string, sha256: string): string {
-  return join(downloadsDir, `${sha256}.part`);
+  if (!SHA256_HEX.test(sha256)) throw new UnsafePathError(downloadsDir, `${sha256}.part`);
+  return insideDir(downloadsDir, `${sha256}.part`);
 }
 
 /** Size and sha256 of a file, or undefined when it does not exist. */

@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { startAgent } from "./agent.js";
 import type { Agent } from "./agent.js";
 import { loadAgentConfig } from "./config.js";
+import { crashAtFromEnv } from "./crash-point.js";
 import { createAgentLogger } from "./log-file.js";
 import { registerSimulateCommand } from "./simulator/cli.js";
 
@@ -23,9 +24,17 @@ async function run(opts: { config?: string }): Promise<void> {
     process.exit(EXIT_BAD_CONFIG);
   }
   const config = loaded.config;
+  let crashAt;
+  try {
+    // Test hook (crash-point.ts): read once, here; unset it does nothing.
+    crashAt = crashAtFromEnv(process.env.VERGE_AGENT_CRASH_AT);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(EXIT_BAD_CONFIG);
+  }
   // JSON lines to stdout and to <dataDir>/logs/agent.log (rotated, bounded), which diagnostics bundles carry.
   const { logger, close } = createAgentLogger(config);
-  const agent: Agent = await startAgent(config, { logger });
+  const agent: Agent = await startAgent(config, { logger, crashAt });
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;

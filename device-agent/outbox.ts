@@ -8,7 +8,10 @@
 //   SENT  2 | u64 seq                         every entry at or below seq may have reached the hub (fsynced before
 //                                             the publish): such entries are never merged or dropped again
 //   ACK   3 | u64 seq                         acknowledged by the broker (not fsynced: losing one only means a resend)
-//   META  4 | json {dropped, merged}          counters that survive restarts (written by compaction)
+//   META  4 | json {dropped, merged, highSeq, lastState}   what survives restarts and compaction: the counters, the
+//                                             highest seq ever added (a seq high-water mark beside the seq file) and
+//                                             the newest state transition ever added (seq + payload, base64), so the
+//                                             agent knows after a power cut what it announced even once acknowledged
 // A torn tail (a power cut mid-append) fails its length or crc check and is cut off at load, with a warning.
 // Compaction rewrites the live entries to a temp file and renames it over the journal (atomic), when dead records
 // outweigh live ones, and after every merge or drop so that a merged KPI window can never be resent beside its parts.
@@ -83,6 +86,10 @@ export class Outbox {
   private dropped: Record<string, number> = {};
   private merged = 0;
   private writeErrors = 0;
+  /** The highest seq ever added (0: none), kept across acknowledgements and compaction. */
+  private highSeq = 0;
+  /** The newest state transition ever added, kept across acknowledgements and compaction. */
+  private lastState: OutboxEntry | undefined;
 
   constructor(dir: string, opts: OutboxOptions) {
     mkdirSync(dir, { recursive: true });
@@ -98,6 +105,19 @@ export class Outbox {
     return { depth: this.entries.size, bytes: this.liveBytes, dropped: { ...this.dropped }, merged: this.merged, writeErrors: this.writeErrors };
   }
 
+  /** The highest seq this journal ever held (0: none): no seq at or below it may be used again. */
+  highestSeq(): number {
+    return this.highSeq;
+  }
+
+  /**
+   * The newest state transition ever appended (durable: fsynced before add() returned), whether or not the broker has
+   * acknowledged it since: what the hub has or will have as this device's last transition.
+   */
+  lastStateEntry(): OutboxEntry | undefined {
+    return this.lastState && { ...this.lastState };
+  }
+
   /** The live entries in seq order (copies of the list, not of the payloads). */
   list(): OutboxEntry[] {
     return [...this.entries.values()].map(({ seq, kind, payload }) => ({ seq, kind, payload }));
@@ -108,8 +128,8 @@ export class Outbox {
    * (full disk, I/O error) is counted and logged; the entry is still kept in memory and sent when the link allows.
    */
   add(entry: OutboxEntry): void {
-    const last = this.lastSeq();
-    if (last !== undefined && entry.seq <= last) throw new Error(`outbox seq ${entry.seq} is not above ${last}`);
+    const last = Math.max(this.lastSeq() ?? 0, this.highSeq);
+    if (entry.seq <= last) throw new Error(`outbox seq ${entry.seq} is not above ${last}`);
     const body = Buffer.alloc(1 + 1 + 8 + entry.payload.length);
     body.writeUInt8(T_ADD, 0);
     body.writeUInt8(OUTBOX_KINDS.indexOf(entry.kind), 1);
@@ -117,6 +137,7 @@ export class Outbox {
     entry.payload.copy(body, 10);
     this.append(body, this.fsync);
     this.entries.set(entry.seq, { ...entry, inFlight: false });
+    this.noteAdded(entry);
     this.liveBytes += ENTRY_OVERHEAD + entry.payload.length;
     if (entry.kind === "inventory") this.supersedeInventories(entry.seq);
     if (this.liveBytes > this.maxBytes) this.makeRoom();
@@ -165,6 +186,11 @@ export class Outbox {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
+
+  private noteAdded(entry: OutboxEntry): void {
+    this.highSeq = Math.max(this.highSeq, entry.seq);
+    if (entry.kind === "state" && (this.lastState === undefined || entry.seq > this.lastState.seq)) this.lastState = { ...entry };
+  }
 
   private lastSeq(): number | undefined {
     let last: number | undefined;
@@ -283,7 +309,8 @@ export class Outbox {
   /** Rewrites the journal with the live entries only (atomic: temp file, fsync, rename). */
   compact(): void {
     const records: Buffer[] = [];
-    const meta = Buffer.from(JSON.stringify({ dropped: this.dropped, merged: this.merged }));
+    const lastState = this.lastState && { seq: this.lastState.seq, payload: this.lastState.payload.toString("base64") };
+    const meta = Buffer.from(JSON.stringify({ dropped: this.dropped, merged: this.merged, highSeq: this.highSeq, lastState }));
     records.push(this.record(Buffer.concat([Buffer.from([T_META]), meta])));
     for (const e of this.entries.values()) {
       const body = Buffer.alloc(10 + e.payload.length);
@@ -346,7 +373,9 @@ export class Outbox {
         const kind = OUTBOX_KINDS[body.readUInt8(1)];
         if (!kind) return;
         const seq = Number(body.readBigUInt64BE(2));
-        this.entries.set(seq, { seq, kind, payload: Buffer.from(body.subarray(10)), inFlight: false });
+        const entry = { seq, kind, payload: Buffer.from(body.subarray(10)) };
+        this.entries.set(seq, { ...entry, inFlight: false });
+        this.noteAdded(entry);
         return;
       }
       case T_SENT:
@@ -357,9 +386,19 @@ export class Outbox {
         return;
       case T_META: {
         try {
-          const meta = JSON.parse(body.subarray(1).toString("utf8")) as { dropped?: Record<string, number>; merged?: number };
+          const meta = JSON.parse(body.subarray(1).toString("utf8")) as {
+            dropped?: Record<string, number>;
+            merged?: number;
+            highSeq?: number;
+            lastState?: { seq?: number; payload?: string };
+          };
           this.dropped = { ...(meta.dropped ?? {}) };
           this.merged = meta.merged ?? 0;
+          if (Number.isSafeInteger(meta.highSeq) && meta.highSeq! > 0) this.highSeq = Math.max(this.highSeq, meta.highSeq!);
+          const last = meta.lastState;
+          if (last && Number.isSafeInteger(last.seq) && typeof last.payload === "string") {
+            this.noteAdded({ seq: last.seq!, kind: "state", payload: Buffer.from(last.payload, "base64") });
+          }
         } catch {
           this.log.warn({ file: this.file }, "outbox journal counters unreadable; counting again from zero");
         }

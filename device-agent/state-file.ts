@@ -54,8 +54,17 @@ export const agentStateSchema = z.object({
     highestCounter: z.number(),
   }),
   telemetry: z.object({
-    /** Every telemetry seq ever used is below this mark; after a restart the agent continues from it. */
+    /**
+     * Every telemetry seq ever used is below this mark (a copy of the seq file's, telemetry-seq; the agent starts above
+     * the higher of the two and of the outbox journal's highest seq).
+     */
     reservedSeq: z.number(),
+    /**
+     * The seq of the last state transition this file reflects. A newer one in the outbox journal was announced just
+     * before a power cut took the state write: the agent redoes that step without announcing it again. Absent in state
+     * files of older agents, which wrote the state first: they reflect everything announced.
+     */
+    lastTransitionSeq: z.number().optional(),
   }),
 });
 
@@ -71,7 +80,7 @@ export function freshState(): AgentState {
     lastCommandSeq: 0,
     deployment: null,
     installed: { currentReleaseId: "", currentVersion: "", currentCounter: 0, previousReleaseId: "", highestCounter: 0 },
-    telemetry: { reservedSeq: 1 },
+    telemetry: { reservedSeq: 1, lastTransitionSeq: 0 },
   };
 }
 
@@ -106,6 +115,32 @@ export function loadState(dataDir: string, logger: Logger): AgentState {
     return freshState();
   }
   return parsed.data;
+}
+
+/**
+ * <dataDir>/telemetry-seq: the telemetry seq high-water mark, kept apart from state.json so that a corrupt or deleted
+ * state file does not send seqs back. `{"reserved": N}`: every seq used so far is below N. Written atomically
+ * (fsynced) before the first seq of a new block is used.
+ */
+export function seqMarkPath(dataDir: string): string {
+  return join(dataDir, "telemetry-seq");
+}
+
+/** The reserved mark, or undefined when the file is missing or unreadable (logged). */
+export function loadSeqMark(dataDir: string, logger: Logger): number | undefined {
+  const file = seqMarkPath(dataDir);
+  try {
+    const parsed = z.object({ reserved: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }).safeParse(JSON.parse(readFileSync(file, "utf8")));
+    if (parsed.success) return parsed.data.reserved;
+    logger.error({ file }, "telemetry seq mark unreadable; starting above the other marks");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") logger.error({ file, err }, "telemetry seq mark unreadable; starting above the other marks");
+  }
+  return undefined;
+}
+
+export function saveSeqMark(dataDir: string, reserved: number, opts: { fsync?: boolean } = {}): void {
+  writeFileAtomic(seqMarkPath(dataDir), JSON.stringify({ reserved }) + "\n", opts);
 }
 
 /** `fsync: false` (the fleet simulator only) keeps the temp file + rename but skips both fsyncs. */

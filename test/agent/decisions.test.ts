@@ -6,6 +6,8 @@ import {
   backoffDelay,
   canTransition,
   checkManifest,
+  firstTelemetrySeq,
+  isSameTransition,
   kpiCountsDelta,
   needsReservation,
   nextHealthCheck,
@@ -20,7 +22,8 @@ describe("acceptDesired", () => {
   const ctx = { deviceId: "sc-1", lastSeq: 10, now: NOW };
   it.each([
     ["next seq", { deviceId: "sc-1", seq: 11, expiresAt: NOW + 1 }, { ok: true }],
-    ["no expiry", { deviceId: "sc-1", seq: 11, expiresAt: 0 }, { ok: true }],
+    // expiresAt 0 is proto3's "not set": refused, never taken as valid for ever
+    ["no expiry", { deviceId: "sc-1", seq: 11, expiresAt: 0 }, { ok: false, reason: "no_expiry" }],
     ["another device", { deviceId: "sc-2", seq: 11, expiresAt: NOW + 1 }, { ok: false, reason: "wrong_device" }],
     ["expired", { deviceId: "sc-1", seq: 11, expiresAt: NOW }, { ok: false, reason: "expired" }],
     ["older seq", { deviceId: "sc-1", seq: 9, expiresAt: NOW + 1 }, { ok: false, reason: "stale_seq" }],
@@ -38,6 +41,7 @@ describe("acceptCommand", () => {
     ["another device", { deviceId: "sc-2", seq: 6, expiresAt: NOW + 1 }, { ok: false, reason: "wrong_device" }],
     ["replayed", { deviceId: "sc-1", seq: 5, expiresAt: NOW + 1 }, { ok: false, reason: "stale_seq" }],
     ["expired", { deviceId: "sc-1", seq: 6, expiresAt: NOW - 1 }, { ok: false, reason: "expired" }],
+    ["no expiry", { deviceId: "sc-1", seq: 6, expiresAt: 0 }, { ok: false, reason: "no_expiry" }],
   ])("%s", (_name, command, expected) => {
     expect(acceptCommand(command, ctx)).toMatchObject(expected);
   });
@@ -185,5 +189,38 @@ describe("KPI counts from cumulative counters", () => {
     ["a bucket went down", c(10, 1, 100, 2, [5, 5]), c(70, 1, 160, 2, [6, 4]), c(70, 1, 160, 2, [6, 4]), true],
   ])("%s", (_name, previous, current, counts, reset) => {
     expect(kpiCountsDelta(previous, current)).toEqual({ counts, reset });
+  });
+});
+
+describe("first telemetry seq of a run", () => {
+  const now = 1_800_000_000_000; // 2027: clock floor 1.8e15
+  it.each([
+    ["nothing survived: the clock floor", { nowMs: now }, now * 1000],
+    ["the seq file above the floor", { fileMark: now * 1000 + 5000, nowMs: now }, now * 1000 + 5000],
+    ["state.json's mark alone above the floor", { stateMark: now * 1000 + 7, nowMs: now }, now * 1000 + 7],
+    ["the outbox's highest seq", { outboxHighSeq: now * 1000 + 41, fileMark: now * 1000 + 40, nowMs: now }, now * 1000 + 42],
+    ["a clock gone back: the marks win", { fileMark: 2_000_000_000_000_000, nowMs: 1000 }, 2_000_000_000_000_000],
+    ["a clock far in the future is not believed", { fileMark: 10, nowMs: 2 ** 50 }, 10],
+    ["a clock at 0 and nothing left: 1", { nowMs: 0 }, 1],
+    ["an unsafe mark is ignored", { fileMark: 2 ** 60, stateMark: 12, nowMs: 0 }, 12],
+  ])("%s", (_name, marks, expected) => {
+    const seq = firstTelemetrySeq(marks);
+    expect(seq).toBe(expected);
+    expect(Number.isSafeInteger(seq)).toBe(true);
+  });
+});
+
+describe("a transition announced before a power cut", () => {
+  const announced = { rolloutId: "ro-1", releaseId: "rel-1", desiredSeq: 7, fromState: 3, state: 4, reason: "", bytesDone: 10, bytesTotal: 10 };
+  it.each([
+    ["the same step redone", {}, true],
+    ["another to-state", { state: 5 }, false],
+    ["another from-state", { fromState: 2 }, false],
+    ["another desired seq", { desiredSeq: 8 }, false],
+    ["another rollout", { rolloutId: "ro-2" }, false],
+    ["another reason", { reason: "maintenance_window" }, false],
+    ["a new progress report", { bytesDone: 11 }, false],
+  ])("%s", (_name, change, same) => {
+    expect(isSameTransition(announced, { ...announced, ...change })).toBe(same);
   });
 });

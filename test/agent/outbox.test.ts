@@ -210,4 +210,21 @@ describe("outbox", () => {
     expect(lines.find((l) => l.msg === "outbox journal append failed: the entry is kept in memory only")).toMatchObject({ file });
     expect(outbox.takeForSending(10).map((e) => e.seq)).toEqual([1, 2]);
   });
+
+  it("remembers its highest seq and its newest state transition after they were acknowledged, compacted away and the agent restarted", () => {
+    const { outbox } = open();
+    outbox.add({ seq: 10, kind: "state", payload: other(10) });
+    outbox.add({ seq: 11, kind: "heartbeat", payload: other(11) });
+    for (let seq = 12; seq <= 3000; seq++) outbox.add({ seq, kind: "heartbeat", payload: other(seq, 100) });
+    for (const e of outbox.takeForSending(5000)) outbox.acked(e.seq);
+    expect(outbox.stats().depth).toBe(0);
+    outbox.compact();
+    expect(statSync(join(dir, "outbox", "journal")).size).toBeLessThan(1024); // compacted: no ADD record is left
+    const reopened = open().outbox;
+    expect(reopened.highestSeq()).toBe(3000);
+    expect(reopened.lastStateEntry()).toEqual({ seq: 10, kind: "state", payload: other(10) });
+    expect(() => reopened.add({ seq: 2999, kind: "heartbeat", payload: other(1) })).toThrow(/not above 3000/);
+    reopened.add({ seq: 3001, kind: "state", payload: other(3001) });
+    expect(open().outbox.lastStateEntry()?.seq).toBe(3001);
+  });
 });

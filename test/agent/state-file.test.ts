@@ -2,7 +2,8 @@
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { freshState, loadState, saveState, stateFilePath, writeFileAtomic } from "../../device-agent/state-file.js";
+import { crashAtFromEnv } from "../../device-agent/crash-point.js";
+import { freshState, loadSeqMark, loadState, saveSeqMark, saveState, seqMarkPath, stateFilePath, writeFileAtomic } from "../../device-agent/state-file.js";
 import { tempDir, testLogger } from "../helpers/wait.js";
 
 let dir: string;
@@ -39,5 +40,38 @@ describe("state file", () => {
   ])("starts fresh when the file is %s", (_name, content) => {
     if (content !== undefined) writeFileSync(stateFilePath(dir), content);
     expect(loadState(dir, testLogger())).toEqual(freshState());
+  });
+});
+
+describe("telemetry seq mark", () => {
+  it("reads back what was written, beside state.json and apart from it", () => {
+    saveSeqMark(dir, 1_800_000_000_001_000);
+    expect(loadSeqMark(dir, testLogger())).toBe(1_800_000_000_001_000);
+    writeFileSync(stateFilePath(dir), "garbage");
+    expect(loadSeqMark(dir, testLogger())).toBe(1_800_000_000_001_000);
+  });
+
+  it.each([
+    ["missing", undefined],
+    ["garbage bytes", "\u0000\u00ff{{"],
+    ["not a positive safe integer", JSON.stringify({ reserved: 2 ** 60 })],
+    ["negative", JSON.stringify({ reserved: -5 })],
+  ])("is undefined when the file is %s (the other marks and the clock floor then decide)", (_name, content) => {
+    if (content !== undefined) writeFileSync(seqMarkPath(dir), content);
+    expect(loadSeqMark(dir, testLogger())).toBeUndefined();
+  });
+});
+
+describe("VERGE_AGENT_CRASH_AT", () => {
+  it.each([[undefined], [""], ["  "]])("unset (%j): no hook", (value) => {
+    expect(crashAtFromEnv(value)).toBeUndefined();
+  });
+  it.each([["announced-verified"], ["installing:3"]])("%s: a hook, inert at other points", (value) => {
+    const hook = crashAtFromEnv(value);
+    expect(hook).toBeTypeOf("function");
+    hook!("some-other-point"); // does not kill the test process
+  });
+  it.each([["Installing"], ["installing:x"], ["a:1:2"]])("%s: refused with the expected form", (value) => {
+    expect(() => crashAtFromEnv(value)).toThrow(/expected <point>\[:<nth>\]/);
   });
 });
