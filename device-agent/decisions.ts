@@ -190,15 +190,19 @@ const CLOCK_FLOOR_MAX = 2 ** 52;
 
 /**
  * The first telemetry seq of a run: above every mark that survived (the seq file, state.json's reserved mark, the
- * highest seq the outbox journal ever held) and never below the clock floor, so that a device that lost all of them
- * (state.json corrupt or deleted, a wiped data dir) still continues above what it used before. The hub drops or
- * refuses a seq not above the last one it stored, so going back would lose every message until the old seq is passed.
+ * highest seq the outbox journal ever held). Only when none survived (state.json corrupt or deleted and the seq file
+ * and journal gone too, a wiped data dir) does it start at the clock floor, which is above what any earlier run used.
+ * The floor is not used while a mark survives: a seq near 1.8e15 costs eight bytes on the wire in every message, a
+ * device's own count two or three. The hub drops or refuses a seq not above the last one it stored, so going back
+ * would lose every message until the old seq is passed.
  */
 export function firstTelemetrySeq(marks: { fileMark?: number; stateMark?: number; outboxHighSeq?: number; nowMs: number }): number {
+  // A mark of 1 (a fresh state.json, an empty journal's 0 + 1) says nothing was used before.
+  const survived = [marks.fileMark, marks.stateMark, marks.outboxHighSeq === undefined ? undefined : marks.outboxHighSeq + 1]
+    .filter((n): n is number => n !== undefined && Number.isSafeInteger(n) && n > 1);
+  if (survived.length > 0) return Math.max(...survived);
   const clockFloor = marks.nowMs * SEQ_PER_CLOCK_MS;
-  const candidates = [1, marks.fileMark ?? 1, marks.stateMark ?? 1, (marks.outboxHighSeq ?? 0) + 1];
-  if (Number.isSafeInteger(clockFloor) && clockFloor > 0 && clockFloor <= CLOCK_FLOOR_MAX) candidates.push(clockFloor);
-  return Math.max(...candidates.filter((n) => Number.isSafeInteger(n) && n > 0));
+  return Number.isSafeInteger(clockFloor) && clockFloor > 0 && clockFloor <= CLOCK_FLOOR_MAX ? clockFloor : 1;
 }
 
 /** The fields that make two state transitions the same report (detail and event time may differ on a redo). */

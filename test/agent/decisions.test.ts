@@ -196,13 +196,16 @@ describe("first telemetry seq of a run", () => {
   const now = 1_800_000_000_000; // 2027: clock floor 1.8e15
   it.each([
     ["nothing survived: the clock floor", { nowMs: now }, now * 1000],
-    ["the seq file above the floor", { fileMark: now * 1000 + 5000, nowMs: now }, now * 1000 + 5000],
-    ["state.json's mark alone above the floor", { stateMark: now * 1000 + 7, nowMs: now }, now * 1000 + 7],
-    ["the outbox's highest seq", { outboxHighSeq: now * 1000 + 41, fileMark: now * 1000 + 40, nowMs: now }, now * 1000 + 42],
+    ["the seq file: no floor while a mark survives", { fileMark: 5000, nowMs: now }, 5000],
+    ["state.json's mark alone", { stateMark: 7, nowMs: now }, 7],
+    ["the outbox's highest seq above the file", { outboxHighSeq: 41, fileMark: 40, nowMs: now }, 42],
+    ["the highest mark wins", { fileMark: 3000, stateMark: 2000, outboxHighSeq: 2500, nowMs: now }, 3000],
     ["a clock gone back: the marks win", { fileMark: 2_000_000_000_000_000, nowMs: 1000 }, 2_000_000_000_000_000],
-    ["a clock far in the future is not believed", { fileMark: 10, nowMs: 2 ** 50 }, 10],
+    ["a clock far in the future is not believed", { nowMs: 2 ** 50 }, 1],
     ["a clock at 0 and nothing left: 1", { nowMs: 0 }, 1],
     ["an unsafe mark is ignored", { fileMark: 2 ** 60, stateMark: 12, nowMs: 0 }, 12],
+    ["only unsafe marks: the clock floor", { fileMark: 2 ** 60, nowMs: now }, now * 1000],
+    ["a fresh state.json and an empty journal: the clock floor", { stateMark: 1, outboxHighSeq: 0, nowMs: now }, now * 1000],
   ])("%s", (_name, marks, expected) => {
     const seq = firstTelemetrySeq(marks);
     expect(seq).toBe(expected);
