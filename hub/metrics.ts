@@ -325,10 +325,10 @@ export class HubMetrics {
         this.reset();
         const r = db
           .prepare(
-            `SELECT coalesce(sum(json_extract(outbox_json, '$.depth')), 0) AS depth, coalesce(sum(json_extract(outbox_json, '$.bytes')), 0) AS bytes,
-                    coalesce(sum(json_extract(outbox_json, '$.merged')), 0) AS merged,
-                    coalesce(sum(json_extract(outbox_json, '$.dropped.kpi')), 0) AS droppedKpi,
-                    coalesce(sum(json_extract(outbox_json, '$.dropped.heartbeat')), 0) AS droppedHeartbeat
+            `SELECT total(json_extract(outbox_json, '$.depth')) AS depth, total(json_extract(outbox_json, '$.bytes')) AS bytes,
+                    total(json_extract(outbox_json, '$.merged')) AS merged,
+                    total(json_extract(outbox_json, '$.dropped.kpi')) AS droppedKpi,
+                    total(json_extract(outbox_json, '$.dropped.heartbeat')) AS droppedHeartbeat
              FROM devices WHERE outbox_json IS NOT NULL`,
           )
           .get() as { depth: number; bytes: number; merged: number; droppedKpi: number; droppedHeartbeat: number };
