@@ -162,6 +162,14 @@ export class HubMetrics {
     registers: [this.registry],
     collect: this.prune,
   });
+  private readonly evaluationFailures = new Counter({
+    name: "verge_rollout_evaluation_failures_total",
+    help: "Rollout evaluations in which a rule or criterion could not reach a verdict (the stage held), by rollout and stage",
+    labelNames: ["rollout", "stage"] as const,
+    registers: [this.registry],
+    collect: this.prune,
+  });
+
   private readonly breakerTrips = new Counter({
     name: "verge_circuit_breaker_trips_total",
     help: "Stages paused by their circuit breaker (consecutive device failures), by rollout and stage",
@@ -245,6 +253,11 @@ export class HubMetrics {
 
   pauseEvent(rollout: string, reasons: string[]): void {
     for (const reason of reasons) this.pauseEvents.inc(this.track(this.pauseEvents, { rollout, reason }));
+  }
+
+  /** An evaluation of a rollout in which a rule or criterion could not reach a verdict (its stage held). */
+  evaluationFailed(rollout: string, stage: string): void {
+    this.evaluationFailures.inc(this.track(this.evaluationFailures, { rollout, stage }));
   }
 
   breakerTripped(rollout: string, stage: string): void {

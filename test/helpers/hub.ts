@@ -23,6 +23,10 @@ export async function startTestHub(dataDir: string, overrides: Partial<HubConfig
     dataDir,
     logLevel: (process.env.VERGE_TEST_LOG as "silent" | undefined) ?? "silent",
     ...overrides,
+    // kpiByRelease (helpers/rollouts.ts) reports 1,000 s up + down per KPI window whatever its length, so that ratios
+    // like 99.5% are exact in 1 s windows: more than a window can hold, which the hub refuses by default. Tests of
+    // that bound (e2e/absurd-input.test.ts) set it back.
+    ingest: { kpiSecondsSlackS: 1000, ...overrides.ingest },
     mqtt: { host: "127.0.0.1", port: 0, persistence: "memory", ...overrides.mqtt },
     http: { host: "127.0.0.1", port: 0, ...overrides.http },
   });
