@@ -513,7 +513,7 @@ export class RolloutsService {
     let ruleFiring = false;
     let ruleBreaching = false;
     const figures = new Map<string, ScopeFigures>();
-    for (const rule of this.d.rollouts.rules(rollout.id, stage)) {
+    const figuresFor = (rule: RuleRow): ScopeFigures => {
       const scopeStage = rule.scope === "stage" ? stage : null;
       const key = `${scopeStage ?? ""}|${rule.windowMs}`;
       let f = figures.get(key);
@@ -521,9 +521,12 @@ export class RolloutsService {
         const counts = this.d.rollouts.scopeCounts(rollout.id, scopeStage);
         // The KPI sums are the costly part (SQL over every report of the scope's devices in the window): summed only
         // when a rule of this scope and window reads them (the default plan's sev1 rule, alone in its scope, never does).
+        // Each figure is read when a rule needs it, so a figure that cannot be read fails only the rules that read it.
         const kpiScope: KpiScope = { rolloutId: rollout.id, releaseId: rollout.releaseId, stage: scopeStage, from: now - rule.windowMs, to: now };
         const kpiRepo = this.d.kpi;
+        const incidents = this.d.incidents;
         let kpi: ScopeFigures["kpi"] | undefined;
+        let openSev1: number | undefined;
         f = {
           get kpi() {
             return (kpi ??= kpiRepo.sums(kpiScope));
@@ -531,13 +534,18 @@ export class RolloutsService {
           started: counts.started,
           failed: counts.failed,
           selfRolledBack: counts.selfRolledBack,
-          openSev1: this.d.incidents.openCount(rollout.releaseId, "sev1"),
+          get openSev1() {
+            return (openSev1 ??= incidents.openCount(rollout.releaseId, "sev1"));
+          },
         };
         figures.set(key, f);
       }
+      return f;
+    };
+    for (const rule of this.d.rollouts.rules(rollout.id, stage)) {
       let m: ReturnType<typeof measure>;
       try {
-        m = measure(rule.metric, f);
+        m = measure(rule.metric, figuresFor(rule));
       } catch (err) {
         errors.push(`rule ${rule.name} (${rule.metric}): ${err instanceof Error ? err.message : String(err)}`);
         continue;
