@@ -155,9 +155,21 @@ export const hubConfigSchema = z
         kpiSecondsSlackS: z.number().int().min(0).default(5),
         /** Events processed + dropped per second of window a device can report at most (kpi_events_beyond_ceiling). */
         maxEventsPerSecond: z.number().int().positive().default(1_000_000),
+        /**
+         * A message whose seq is below the device's last stored one is stored late when it is less than this below it
+         * (the broker may deliver a device's messages out of order under load), refused (seq_not_increasing) beyond.
+         */
+        seqReorderWindow: z.number().int().min(0).default(10_000),
       })
       .strict()
-      .default({ maxFutureSkewMs: 5 * 60 * 1000, maxPastAgeMs: 30 * 24 * 3600 * 1000, maxKpiWindowMs: 30 * 24 * 3600 * 1000, kpiSecondsSlackS: 5, maxEventsPerSecond: 1_000_000 }),
+      .default({
+        maxFutureSkewMs: 5 * 60 * 1000,
+        maxPastAgeMs: 30 * 24 * 3600 * 1000,
+        maxKpiWindowMs: 30 * 24 * 3600 * 1000,
+        kpiSecondsSlackS: 5,
+        maxEventsPerSecond: 1_000_000,
+        seqReorderWindow: 10_000,
+      }),
     diagnostics: z
       .object({
         /** Largest bundle a device may upload (what it declares in Content-Range); agents cut their logs to fit. */

@@ -20,6 +20,7 @@ export const DEFAULT_INGEST_LIMITS: IngestLimits = {
   maxKpiWindowMs: 30 * 24 * 3600 * 1000,
   kpiSecondsSlackS: 5,
   maxEventsPerSecond: 1_000_000,
+  seqReorderWindow: 10_000,
 };
 
 /** Why a device->hub message was refused: the `reason` of verge_telemetry_rejected_total and of stored rejections. */
@@ -222,11 +223,21 @@ export class TelemetryIngest {
     if (!m.eventTime) return { result: "rejected", deviceId, reason: "missing_event_time", detail: "event_time must be set" };
     const up = decoded.up;
     // A message stored already is a duplicate whatever else is wrong with it now (a retained inventory delivered again
-    // after a hub restart may be older than the skew allows); a seq below the device's last one is refused.
+    // after a hub restart may be older than the skew allows). One below the device's last stored seq is late: the
+    // broker may hand a device's messages over out of order under load (README "Decisions": dedupe), and the agent
+    // never has more than a few dozen in flight; far below, the device's seq went backwards (state lost) and it is
+    // refused, so the device shows up by reason instead of its messages vanishing as duplicates.
     const lastSeq = this.telemetry.lastSeq(deviceId);
     if (m.seq <= lastSeq) {
       if (this.telemetry.hasSeq(up.kind, deviceId, m.seq)) return { result: "duplicate", deviceId, kind: up.kind };
-      return { result: "rejected", deviceId, reason: "seq_not_increasing", detail: `seq ${m.seq} is not above the device's last stored seq ${lastSeq} (the agent's seq must never go backwards)` };
+      if (lastSeq - m.seq >= this.limits.seqReorderWindow) {
+        return {
+          result: "rejected",
+          deviceId,
+          reason: "seq_not_increasing",
+          detail: `seq ${m.seq} is ${lastSeq - m.seq} below the device's last stored seq ${lastSeq}, more than ingest.seqReorderWindow (${this.limits.seqReorderWindow}) allows for late delivery: the agent's seq went backwards`,
+        };
+      }
     }
     const bad = implausible(up, this.limits, receivedAt);
     if (bad) return { result: "rejected", deviceId, ...bad };

@@ -1,9 +1,11 @@
 // Telemetry ingest bounds (hub/services/ingest.service.ts): what cannot be true is refused with its own reason,
 // counted and stored as a rejection; what is believable is stored; free text is stored cut. A real hub (SQLite file in
 // a temp dir), the ingest called the way the MQTT adapter calls it, with the hub's clock passed in.
+import Database from "better-sqlite3";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LAG_BUCKET_BOUNDS_MS, pb, stateToWire, topics } from "../../proto/index.js";
+import { loadMigrations, migrate } from "../../hub/db/database.js";
 import { DEFAULT_INGEST_LIMITS, TelemetryIngest, implausible } from "../../hub/services/ingest.service.js";
 import type { IngestOutcome } from "../../hub/services/ingest.service.js";
 import { MAX_STORED_TEXT_BYTES, cutText } from "../../hub/stored-text.js";
@@ -112,17 +114,21 @@ describe("ingest refuses what cannot be true, each with its own reason", () => {
     expect(handle("kpi", kpi(3, {}, NOW - 29 * DAY + MIN))).toMatchObject({ result: "stored" });
   });
 
-  it("a seq not above the device's last stored one is refused; an exact repeat stays a duplicate", () => {
+  it("a seq far below the device's last stored one is refused; an exact repeat stays a duplicate; a little below is stored late", () => {
+    ingest = new TelemetryIngest(h.hub.repos.devices, h.hub.repos.telemetry, h.hub.repos.rollouts, h.hub.metrics, pino({ level: "silent" }), { ...DEFAULT_INGEST_LIMITS, seqReorderWindow: 5 });
     expect(handle("state", transition(10))).toMatchObject({ result: "stored" });
     expect(handle("kpi", kpi(11))).toMatchObject({ result: "stored" });
     expect(handle("state", transition(10))).toMatchObject({ result: "duplicate" });
     expect(handle("kpi", kpi(11))).toMatchObject({ result: "duplicate" });
-    const back = handle("state", transition(5, { state: stateToWire("activated") }));
+    // overtaken in the broker: 9 arrives after 11, within the reorder window
+    expect(handle("kpi", kpi(9))).toMatchObject({ result: "stored" });
+    const back = handle("state", transition(6, { state: stateToWire("activated") }));
     expect(back).toMatchObject({ result: "rejected", reason: "seq_not_increasing" });
-    expect(back.result === "rejected" && back.detail).toBe("seq 5 is not above the device's last stored seq 11 (the agent's seq must never go backwards)");
-    // a seq another kind already used is not a repeat of this one
-    expect(handle("kpi", kpi(10))).toMatchObject({ result: "rejected", reason: "seq_not_increasing" });
+    expect(back.result === "rejected" && back.detail).toBe(
+      "seq 6 is 5 below the device's last stored seq 11, more than ingest.seqReorderWindow (5) allows for late delivery: the agent's seq went backwards",
+    );
     expect(h.hub.repos.telemetry.transitions("sc-1").map((t) => t.seq)).toEqual([10]);
+    expect(h.hub.db.prepare("SELECT seq FROM kpi_reports ORDER BY seq").pluck().all()).toEqual([9, 11]);
   });
 
   it("a seq stored before ingest checked it (a REAL 2^62 row) does not bar the device's later telemetry", () => {
@@ -175,5 +181,29 @@ describe("implausible (pure)", () => {
     const bad = implausible({ kind: "state", message: m }, DEFAULT_INGEST_LIMITS, NOW);
     expect(bad?.reason).toBe("number_out_of_range");
     expect(bad?.detail).toMatch(/^bytes_done /);
+  });
+});
+
+describe("migration 0011 repairs what unbounded ingest stored", () => {
+  it("a rollout device's last_seq of 2^62 (REAL) or -1 goes back to its highest believable transition; a far-future last_seen_at to its last receipt", () => {
+    const t = tempDir("verge-ingest-migration-");
+    const db = new Database(`${t.dir}/verge.db`);
+    try {
+      migrate(db, loadMigrations().filter((m) => m.version <= 9));
+      db.prepare("INSERT INTO devices (id, variant, created_at, created_by, last_seen_at) VALUES ('sc-1', 'sc-x1', 0, 'test', ?), ('sc-2', 'sc-x1', 0, 'test', ?)").run(NOW + 300 * DAY, NOW - MIN);
+      const transition = db.prepare("INSERT INTO state_transitions (device_id, seq, event_time, received_at, rollout_id, state) VALUES ('sc-1', ?, 0, ?, 'ro-1', 'pending')");
+      transition.run(4, NOW - 2 * MIN);
+      transition.run(4611686018427387904.0, NOW - MIN);
+      const member = db.prepare("INSERT INTO rollout_devices (rollout_id, device_id, last_seq, created_at, updated_at) VALUES (?, ?, ?, 0, 0)");
+      member.run("ro-1", "sc-1", 4611686018427387904.0);
+      member.run("ro-2", "sc-1", -1);
+      member.run("ro-3", "sc-2", 17);
+      expect(migrate(db)).toContain("0011_evaluation_failure.sql");
+      expect(db.prepare("SELECT rollout_id, last_seq FROM rollout_devices ORDER BY rollout_id").raw().all()).toEqual([["ro-1", 4], ["ro-2", 0], ["ro-3", 17]]);
+      expect(db.prepare("SELECT id, last_seen_at FROM devices ORDER BY id").raw().all()).toEqual([["sc-1", NOW - MIN], ["sc-2", NOW - MIN]]);
+    } finally {
+      db.close();
+      t.cleanup();
+    }
   });
 });
