@@ -190,6 +190,8 @@ describe("migration 0011 repairs what unbounded ingest stored", () => {
     const db = new Database(`${t.dir}/verge.db`);
     try {
       migrate(db, loadMigrations().filter((m) => m.version <= 9));
+      // only the rows the repair reads: no releases or rollouts behind them
+      db.pragma("foreign_keys = OFF");
       db.prepare("INSERT INTO devices (id, variant, created_at, created_by, last_seen_at) VALUES ('sc-1', 'sc-x1', 0, 'test', ?), ('sc-2', 'sc-x1', 0, 'test', ?)").run(NOW + 300 * DAY, NOW - MIN);
       const transition = db.prepare("INSERT INTO state_transitions (device_id, seq, event_time, received_at, rollout_id, state) VALUES ('sc-1', ?, 0, ?, 'ro-1', 'pending')");
       transition.run(4, NOW - 2 * MIN);
