@@ -136,6 +136,40 @@ export const hubConfigSchema = z
       })
       .strict()
       .default({ heartbeatsMs: 7 * 24 * 3600 * 1000, kpiRawMs: 30 * 24 * 3600 * 1000, cron: "0 17 * * * *" }),
+    /**
+     * Telemetry ingest bounds (hub/services/ingest.service.ts): what a device reports that cannot be true is refused
+     * with a reason (verge_telemetry_rejected_total{reason}) instead of stored.
+     */
+    ingest: z
+      .object({
+        /** An event time (or KPI window end) further ahead of the hub's clock than this is refused (event_time_future). */
+        maxFutureSkewMs: durationMs.default(5 * 60 * 1000),
+        /**
+         * An event time older than this is refused (event_time_too_old). Generous: an agent's outbox holds days of
+         * telemetry through an outage, and sends it when the link is back.
+         */
+        maxPastAgeMs: durationMs.default(30 * 24 * 3600 * 1000),
+        /** A KPI window longer than this is refused (window_too_long); the agent's outbox merges windows to save room. */
+        maxKpiWindowMs: durationMs.default(30 * 24 * 3600 * 1000),
+        /** Seconds up + down may exceed the window's length by this many seconds plus 2% (rounding per merged window). */
+        kpiSecondsSlackS: z.number().int().min(0).default(5),
+        /** Events processed + dropped per second of window a device can report at most (kpi_events_beyond_ceiling). */
+        maxEventsPerSecond: z.number().int().positive().default(1_000_000),
+        /**
+         * A message whose seq is below the device's last stored one is stored late when it is less than this below it
+         * (the broker may deliver a device's messages out of order under load), refused (seq_not_increasing) beyond.
+         */
+        seqReorderWindow: z.number().int().min(0).default(10_000),
+      })
+      .strict()
+      .default({
+        maxFutureSkewMs: 5 * 60 * 1000,
+        maxPastAgeMs: 30 * 24 * 3600 * 1000,
+        maxKpiWindowMs: 30 * 24 * 3600 * 1000,
+        kpiSecondsSlackS: 5,
+        maxEventsPerSecond: 1_000_000,
+        seqReorderWindow: 10_000,
+      }),
     diagnostics: z
       .object({
         /** Largest bundle a device may upload (what it declares in Content-Range); agents cut their logs to fit. */

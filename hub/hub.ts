@@ -167,7 +167,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
     const store = new ArtifactStore(join(config.dataDir, "artifacts"));
     const addresses: HubAddresses = { mqttUrl: config.mqtt.publicUrl ?? broker.url, httpUrl: "" };
     const rolloutsRef: { service?: RolloutsService; diagnostics?: DiagnosticsService } = {};
-    const ingest = new TelemetryIngest(repos.devices, repos.telemetry, repos.rollouts, metrics, logger.child({ module: "ingest" }));
+    const ingest = new TelemetryIngest(repos.devices, repos.telemetry, repos.rollouts, metrics, logger.child({ module: "ingest" }), config.ingest);
     const mqttClient = new HubMqttClient(
       { url: broker.url, password: hubSecret, logger: logger.child({ module: "hub-mqtt" }) },
       db,

@@ -162,6 +162,14 @@ export class HubMetrics {
     registers: [this.registry],
     collect: this.prune,
   });
+  private readonly evaluationFailures = new Counter({
+    name: "verge_rollout_evaluation_failures_total",
+    help: "Rollout evaluations in which a rule or criterion could not reach a verdict (the stage held), by rollout and stage",
+    labelNames: ["rollout", "stage"] as const,
+    registers: [this.registry],
+    collect: this.prune,
+  });
+
   private readonly breakerTrips = new Counter({
     name: "verge_circuit_breaker_trips_total",
     help: "Stages paused by their circuit breaker (consecutive device failures), by rollout and stage",
@@ -251,6 +259,11 @@ export class HubMetrics {
     for (const reason of reasons) this.pauseEvents.inc(this.track(this.pauseEvents, { rollout, reason }));
   }
 
+  /** An evaluation of a rollout in which a rule or criterion could not reach a verdict (its stage held). */
+  evaluationFailed(rollout: string, stage: string): void {
+    this.evaluationFailures.inc(this.track(this.evaluationFailures, { rollout, stage }));
+  }
+
   breakerTripped(rollout: string, stage: string): void {
     this.breakerTrips.inc(this.track(this.breakerTrips, { rollout, stage }));
   }
@@ -329,10 +342,10 @@ export class HubMetrics {
         this.reset();
         const r = db
           .prepare(
-            `SELECT coalesce(sum(json_extract(outbox_json, '$.depth')), 0) AS depth, coalesce(sum(json_extract(outbox_json, '$.bytes')), 0) AS bytes,
-                    coalesce(sum(json_extract(outbox_json, '$.merged')), 0) AS merged,
-                    coalesce(sum(json_extract(outbox_json, '$.dropped.kpi')), 0) AS droppedKpi,
-                    coalesce(sum(json_extract(outbox_json, '$.dropped.heartbeat')), 0) AS droppedHeartbeat
+            `SELECT total(json_extract(outbox_json, '$.depth')) AS depth, total(json_extract(outbox_json, '$.bytes')) AS bytes,
+                    total(json_extract(outbox_json, '$.merged')) AS merged,
+                    total(json_extract(outbox_json, '$.dropped.kpi')) AS droppedKpi,
+                    total(json_extract(outbox_json, '$.dropped.heartbeat')) AS droppedHeartbeat
              FROM devices WHERE outbox_json IS NOT NULL`,
           )
           .get() as { depth: number; bytes: number; merged: number; droppedKpi: number; droppedHeartbeat: number };

@@ -1,6 +1,9 @@
 // Cohort KPI aggregates, summed in SQL over the devices of a rollout scope and the reports of a time window (by the
 // reports' own window end, i.e. event time: telemetry that arrives late still lands in its window). Only reports made
 // while the device ran the rollout's release count: a device rolled back stops weighing on the release.
+// Sums are SQLite total() (a double), not sum(): sum() of integers raises "integer overflow" past 2^63, and one such row
+// stored before ingest bounded counts made every fleet view and rule evaluation over its window fail. Ingest keeps
+// every count far below 2^53, where total() is exact.
 import type { Db } from "../db/database.js";
 import { LAG_BUCKET_BOUNDS_MS } from "../../proto/kpi.js";
 import { EMPTY_SUMS } from "../rollout/kpi.js";
@@ -33,9 +36,9 @@ const SCOPE_JOIN = `JOIN rollout_devices rd ON rd.device_id = k.device_id AND rd
   AND (@stage IS NULL OR rd.stage = @stage)`;
 const SCOPE_WHERE = `k.release_id = @releaseId AND k.window_end > @from AND k.window_end <= @to`;
 /** What a cohort sum reads: every column of kpi_reports_release_device_window, so the sums need no table lookups. */
-const SUM_COLUMNS = `count(DISTINCT k.device_id) AS devices, coalesce(sum(k.seconds_up), 0) AS secondsUp, coalesce(sum(k.seconds_down), 0) AS secondsDown,
-  coalesce(sum(k.events_processed), 0) AS eventsProcessed, coalesce(sum(k.events_dropped), 0) AS eventsDropped,
-  ${LAG_COLUMNS.map((c) => `coalesce(sum(k.${c}), 0) AS ${c}`).join(", ")}`;
+const SUM_COLUMNS = `count(DISTINCT k.device_id) AS devices, total(k.seconds_up) AS secondsUp, total(k.seconds_down) AS secondsDown,
+  total(k.events_processed) AS eventsProcessed, total(k.events_dropped) AS eventsDropped,
+  ${LAG_COLUMNS.map((c) => `total(k.${c}) AS ${c}`).join(", ")}`;
 /** The scope's devices as the outer loop (CROSS JOIN keeps that order), each one's reports a range of the index. */
 const SCOPE_REPORTS = `FROM rollout_devices rd CROSS JOIN kpi_reports k
   ON k.release_id = @releaseId AND k.device_id = rd.device_id AND k.window_end > @from AND k.window_end <= @to
@@ -82,12 +85,12 @@ export class KpiRepo {
   perDevice(scope: KpiScope, slowAboveBucket: number): DeviceKpi[] {
     return this.db
       .prepare(
-        `SELECT k.device_id AS deviceId, sum(k.seconds_up) AS secondsUp, sum(k.seconds_down) AS secondsDown,
-                sum(k.events_processed) AS eventsProcessed, sum(k.events_dropped) AS eventsDropped,
-                coalesce((SELECT sum(b.count) FROM kpi_reports k2 JOIN kpi_lag_buckets b ON b.device_id = k2.device_id AND b.seq = k2.seq
-                          WHERE k2.device_id = k.device_id AND k2.release_id = @releaseId AND k2.window_end > @from AND k2.window_end <= @to AND b.bucket > @slow), 0) AS eventsSlow,
-                coalesce((SELECT sum(b.count) FROM kpi_reports k2 JOIN kpi_lag_buckets b ON b.device_id = k2.device_id AND b.seq = k2.seq
-                          WHERE k2.device_id = k.device_id AND k2.release_id = @releaseId AND k2.window_end > @from AND k2.window_end <= @to), 0) AS events
+        `SELECT k.device_id AS deviceId, total(k.seconds_up) AS secondsUp, total(k.seconds_down) AS secondsDown,
+                total(k.events_processed) AS eventsProcessed, total(k.events_dropped) AS eventsDropped,
+                (SELECT total(b.count) FROM kpi_reports k2 JOIN kpi_lag_buckets b ON b.device_id = k2.device_id AND b.seq = k2.seq
+                          WHERE k2.device_id = k.device_id AND k2.release_id = @releaseId AND k2.window_end > @from AND k2.window_end <= @to AND b.bucket > @slow) AS eventsSlow,
+                (SELECT total(b.count) FROM kpi_reports k2 JOIN kpi_lag_buckets b ON b.device_id = k2.device_id AND b.seq = k2.seq
+                          WHERE k2.device_id = k.device_id AND k2.release_id = @releaseId AND k2.window_end > @from AND k2.window_end <= @to) AS events
          FROM kpi_reports k ${SCOPE_JOIN} WHERE ${SCOPE_WHERE} GROUP BY k.device_id`,
       )
       .all({ ...scope, slow: slowAboveBucket }) as DeviceKpi[];
@@ -98,12 +101,12 @@ export class KpiRepo {
     const out = new Map<string, Omit<KpiSums, "devices"> & { reports: number }>();
     if (deviceIds.length === 0) return out;
     const totals = this.db.prepare(
-      `SELECT coalesce(sum(seconds_up), 0) AS secondsUp, coalesce(sum(seconds_down), 0) AS secondsDown,
-              coalesce(sum(events_processed), 0) AS eventsProcessed, coalesce(sum(events_dropped), 0) AS eventsDropped, count(*) AS reports
+      `SELECT total(seconds_up) AS secondsUp, total(seconds_down) AS secondsDown,
+              total(events_processed) AS eventsProcessed, total(events_dropped) AS eventsDropped, count(*) AS reports
        FROM kpi_reports WHERE device_id = ? AND window_end > ? AND window_end <= ?`,
     );
     const buckets = this.db.prepare(
-      `SELECT b.bucket AS bucket, sum(b.count) AS n FROM kpi_reports k JOIN kpi_lag_buckets b ON b.device_id = k.device_id AND b.seq = k.seq
+      `SELECT b.bucket AS bucket, total(b.count) AS n FROM kpi_reports k JOIN kpi_lag_buckets b ON b.device_id = k.device_id AND b.seq = k.seq
        WHERE k.device_id = ? AND k.window_end > ? AND k.window_end <= ? GROUP BY b.bucket`,
     );
     for (const id of deviceIds) {

@@ -1,7 +1,7 @@
 // Rollouts, their stages, devices, pause rules and events, and the signed desired state last issued to each device.
 import type { Db } from "../db/database.js";
 import type { DeploymentStateName } from "../../proto/index.js";
-import type { RolloutStatus, StageCounts, StageKind, StagePatch, StageStatus } from "../rollout/engine.js";
+import type { EvaluationFailure, RolloutStatus, StageCounts, StageKind, StagePatch, StageStatus } from "../rollout/engine.js";
 import type { RuleDef, RuleState, RuleVerdict } from "../rollout/rules.js";
 import type { CriteriaWait } from "../rollout/criteria.js";
 
@@ -70,6 +70,8 @@ export interface StageRow {
   entryApprovedBy: string | null;
   entryForcedAt: number | null;
   criteriaWaiting: CriteriaWait | null;
+  /** A rule or criterion that could not be evaluated holds the stage (migration 0011), null when all could. */
+  evaluationFailure: EvaluationFailure | null;
 }
 
 export interface RuleRow extends RuleDef, RuleState {
@@ -219,7 +221,7 @@ export class RolloutsRepo {
   }
 
   patchStage(rolloutId: string, p: StagePatch & { approvedBy?: string; entryApprovedBy?: string; breakerResetAt?: number }): void {
-    const columns: Array<[Exclude<keyof StagePatch, "criteriaWaiting"> | "approvedBy" | "entryApprovedBy" | "breakerResetAt", string]> = [
+    const columns: Array<[Exclude<keyof StagePatch, "criteriaWaiting" | "evaluationFailure"> | "approvedBy" | "entryApprovedBy" | "breakerResetAt", string]> = [
       ["status", "status"],
       ["startedAt", "started_at"],
       ["activationIssuedAt", "activation_issued_at"],
@@ -245,6 +247,10 @@ export class RolloutsRepo {
     if (p.criteriaWaiting !== undefined) {
       sets.push("criteria_waiting_json = @criteriaWaiting");
       params.criteriaWaiting = p.criteriaWaiting === null ? null : JSON.stringify(p.criteriaWaiting);
+    }
+    if (p.evaluationFailure !== undefined) {
+      sets.push("evaluation_failure_json = @evaluationFailure");
+      params.evaluationFailure = p.evaluationFailure === null ? null : JSON.stringify(p.evaluationFailure);
     }
     if (sets.length === 0) return;
     this.db.prepare(`UPDATE rollout_stages SET ${sets.join(", ")} WHERE rollout_id = @rolloutId AND name = @name`).run(params);
@@ -693,7 +699,17 @@ function toStage(r: Row): StageRow {
     entryApprovedBy: (r.entry_approved_by ?? null) as string | null,
     entryForcedAt: (r.entry_forced_at ?? null) as number | null,
     criteriaWaiting: r.criteria_waiting_json ? (JSON.parse(r.criteria_waiting_json as string) as CriteriaWait) : null,
+    evaluationFailure: parseEvaluationFailure(r.evaluation_failure_json),
   };
+}
+
+/** evaluation_failure_json read back: {since, errors}; anything else reads as a failure with what could be kept. */
+function parseEvaluationFailure(json: unknown): EvaluationFailure | null {
+  if (typeof json !== "string" || json === "") return null;
+  const v = JSON.parse(json) as { since?: unknown; errors?: unknown };
+  const since = typeof v.since === "number" ? v.since : 0;
+  const errors = Array.isArray(v.errors) ? v.errors.filter((e): e is string => typeof e === "string") : [];
+  return { since, errors };
 }
 
 function toRolloutDevice(r: Row): RolloutDevice {

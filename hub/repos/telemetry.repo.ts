@@ -93,10 +93,7 @@ export class TelemetryRepo {
   }): boolean {
     const { lagBounds, lagCounts, ...row } = k;
     // A late copy of a window the retention job already rolled up into an hourly row: stored already.
-    const rolled = this.statement("SELECT seq FROM kpi_reports WHERE device_id = ? AND seq_last IS NOT NULL AND seq_last >= ? ORDER BY seq_last LIMIT 1")
-      .pluck()
-      .get(k.deviceId, k.seq) as number | undefined;
-    if (rolled !== undefined && rolled <= k.seq) return false;
+    if (this.rolledUpSeq(k.deviceId, k.seq)) return false;
     // The histogram also goes into the report's lag_0..lag_15 columns (migration 0006), which cohort sums read.
     const lag = Object.fromEntries(LAG_COLUMNS.map((c, i) => [c, lagCounts[i] ?? 0]));
     const stored =
@@ -132,6 +129,45 @@ export class TelemetryRepo {
         )
         .run(a).changes === 1
     );
+  }
+
+  /**
+   * The highest seq stored for the device over every kind (one counter across message types), 0 without any. Rows
+   * outside 1..2^53-1 (stored before ingest checked seq) are ignored, so an old absurd seq cannot bar a device's
+   * telemetry for good. Each part is one seek at the end of its (device_id, seq) primary key.
+   */
+  lastSeq(deviceId: string): number {
+    return this.statement(
+      `SELECT max(
+         coalesce((SELECT max(seq) FROM state_transitions WHERE device_id = @d AND seq BETWEEN 1 AND ${Number.MAX_SAFE_INTEGER}), 0),
+         coalesce((SELECT max(seq) FROM heartbeats WHERE device_id = @d AND seq BETWEEN 1 AND ${Number.MAX_SAFE_INTEGER}), 0),
+         coalesce((SELECT max(seq) FROM inventories WHERE device_id = @d AND seq BETWEEN 1 AND ${Number.MAX_SAFE_INTEGER}), 0),
+         coalesce((SELECT max(coalesce(seq_last, seq)) FROM kpi_reports WHERE device_id = @d AND seq BETWEEN 1 AND ${Number.MAX_SAFE_INTEGER}), 0),
+         coalesce((SELECT max(seq) FROM command_acks WHERE device_id = @d AND seq BETWEEN 1 AND ${Number.MAX_SAFE_INTEGER}), 0))`,
+    )
+      .pluck()
+      .get({ d: deviceId }) as number;
+  }
+
+  /** Whether a message of this kind with this (device, seq) is stored already (a KPI window also when rolled up). */
+  hasSeq(kind: "state" | "heartbeat" | "inventory" | "kpi" | "ack", deviceId: string, seq: number): boolean {
+    const sql = {
+      state: "SELECT 1 FROM state_transitions WHERE device_id = @d AND seq = @s",
+      heartbeat: "SELECT 1 FROM heartbeats WHERE device_id = @d AND seq = @s",
+      inventory: "SELECT 1 FROM inventories WHERE device_id = @d AND seq = @s",
+      kpi: "SELECT 1 FROM kpi_reports WHERE device_id = @d AND seq = @s",
+      ack: "SELECT 1 FROM command_acks WHERE device_id = @d AND seq = @s",
+    }[kind];
+    if (this.statement(sql).get({ d: deviceId, s: seq }) !== undefined) return true;
+    return kind === "kpi" && this.rolledUpSeq(deviceId, seq);
+  }
+
+  /** Whether the seq falls in a KPI row the retention job rolled up (its first window's seq..its last one's). */
+  private rolledUpSeq(deviceId: string, seq: number): boolean {
+    const first = this.statement("SELECT seq FROM kpi_reports WHERE device_id = ? AND seq_last IS NOT NULL AND seq_last >= ? ORDER BY seq_last LIMIT 1")
+      .pluck()
+      .get(deviceId, seq) as number | undefined;
+    return first !== undefined && first <= seq;
   }
 
   recordRejection(r: TelemetryRejection): void {

@@ -70,6 +70,14 @@ export interface StageSnapshot {
   entryForcedAt?: number | null;
   /** What held the stage at the last evaluation (entry or exit criteria), null when nothing did. */
   criteriaWaiting?: CriteriaWait | null;
+  /** The stage holds because a rule or criterion could not be evaluated (since when, why), null when all could. */
+  evaluationFailure?: EvaluationFailure | null;
+}
+
+/** An evaluation that could not reach a verdict: since when it fails (kept while it goes on failing) and the errors. */
+export interface EvaluationFailure {
+  since: number;
+  errors: string[];
 }
 
 export interface Gates {
@@ -110,7 +118,11 @@ export type Effect =
   /** The stage starts waiting on its entry or exit criteria, or waits on another one than before. */
   | { type: "criteria_waiting"; stage: string; unmet: Unmet; since: number }
   /** Nothing holds the stage any more (forced: `promote --force` skipped its entry criteria). */
-  | { type: "criteria_met"; stage: string; phase: CriteriaPhase; since: number; forced: boolean };
+  | { type: "criteria_met"; stage: string; phase: CriteriaPhase; since: number; forced: boolean }
+  /** A rule or criterion of the stage could not be evaluated: the stage holds (written when this starts). */
+  | { type: "evaluation_failed"; stage: string; errors: string[]; since: number }
+  /** Every rule and criterion reaches a verdict again (written once, when the failure clears). */
+  | { type: "evaluation_recovered"; stage: string; since: number; errors: string[] };
 
 export interface StagePatch {
   name: string;
@@ -126,6 +138,7 @@ export interface StagePatch {
   entryApprovedAt?: number;
   entryForcedAt?: number;
   criteriaWaiting?: CriteriaWait | null;
+  evaluationFailure?: EvaluationFailure | null;
 }
 
 export interface Decision {
@@ -133,6 +146,8 @@ export interface Decision {
   patches: StagePatch[];
   effects: Effect[];
   gates: Gates;
+  /** What could not be evaluated this time (rules the service reported, criteria that threw), for metrics and logs. */
+  evaluationErrors: string[];
 }
 
 export function inProgress(c: StageCounts): number {
@@ -148,7 +163,7 @@ export function failureGatePasses(c: StageCounts, threshold: number): boolean {
 }
 
 /** Index of the stage the rollout is working on: the first not completed, or -1 when every stage is. */
-export function activeStageIndex(stages: readonly StageSnapshot[]): number {
+export function activeStageIndex(stages: ReadonlyArray<Pick<StageSnapshot, "status">>): number {
   return stages.findIndex((s) => s.status !== "completed");
 }
 
@@ -162,6 +177,17 @@ export function computeGates(stages: readonly StageSnapshot[], ruleFiring: boole
     failureThreshold: active ? failureGatePasses(active.counts, active.config.failureThreshold) : true,
     safetyChecks: active ? active.counts.safetyBlocked === 0 : true,
   };
+}
+
+/**
+ * Whether a rule of the active stage is firing, by the verdicts of its last evaluation: what the canaryHealthy gate
+ * reads, whatever the rollout's status. A rollout a rule paused keeps that verdict until `resume` starts every rule
+ * afresh (rules are not evaluated while paused), so its gate reads false meanwhile, as the cause of the pause says.
+ */
+export function activeStageRuleFiring(stages: readonly Pick<StageSnapshot, "name" | "status">[], rules: ReadonlyArray<{ stage: string; lastVerdict: string | null }>): boolean {
+  const idx = activeStageIndex(stages);
+  const active = idx >= 0 ? stages[idx]!.name : null;
+  return active !== null && rules.some((r) => r.stage === active && r.lastVerdict === "firing");
 }
 
 /** DESIGN's status words: canary pending | converged | failed; pilot and waves pending | active | completed | paused. */
@@ -197,6 +223,12 @@ export function advance(input: {
   frozen?: boolean;
   /** The stages' entry and exit criteria, judged by the service (hub/services/criteria.service.ts). */
   criteria?: StageCriteria;
+  /**
+   * Rules of the active stage that could not be evaluated (an SQL error, say), one line each. Any makes the rollout
+   * blind: rules that did reach a verdict still act, devices still time out and gates still fail the stage, but nothing
+   * moves forward (no stage starts, activates or completes) until every rule and criterion reaches a verdict.
+   */
+  evaluationErrors?: string[];
 }): Decision {
   const { now } = input;
   const stages = input.stages.map((s) => ({ ...s, counts: { ...s.counts } }));
@@ -207,12 +239,49 @@ export function advance(input: {
     Object.assign(s, p);
     patches.set(s.name, { ...patches.get(s.name), name: s.name, ...p });
   };
-  const done = (status: RolloutStatus): Decision => ({ status, patches: [...patches.values()], effects, gates: computeGates(stages, input.ruleFiring) });
+  const errors = [...(input.evaluationErrors ?? [])];
+  const blind = () => errors.length > 0;
+  const done = (status: RolloutStatus): Decision => {
+    if (input.status === "active") noteEvaluationFailure();
+    return { status, patches: [...patches.values()], effects, gates: computeGates(stages, input.ruleFiring), evaluationErrors: errors };
+  };
+  // The stage an evaluation failure holds is the one the rollout stopped at; a failure is remembered on it (since when)
+  // so the event is written when it starts and when it clears, not at every evaluation. A failure noted on another
+  // stage (the rollout since moved on: promote --force) clears.
+  const noteEvaluationFailure = () => {
+    const idx = activeStageIndex(stages);
+    stages.forEach((s, i) => {
+      const was = s.evaluationFailure ?? null;
+      const failing = i === idx && errors.length > 0;
+      if (failing && !was) {
+        patch(s, { evaluationFailure: { since: now, errors } });
+        effects.push({ type: "evaluation_failed", stage: s.name, errors, since: now });
+      } else if (failing && was && JSON.stringify(was.errors) !== JSON.stringify(errors)) {
+        patch(s, { evaluationFailure: { since: was.since, errors } });
+      } else if (!failing && was) {
+        patch(s, { evaluationFailure: null });
+        effects.push({ type: "evaluation_recovered", stage: s.name, since: was.since, errors: was.errors });
+      }
+    });
+  };
+  // Criteria judged by the service may fail (they read SQL): that is no verdict, and the stage holds.
+  const judge = (phase: CriteriaPhase, s: StageSnapshot): Unmet | null | "error" => {
+    if (!input.criteria) return null;
+    try {
+      return input.criteria[phase](s, stages);
+    } catch (err) {
+      errors.push(`${phase} criteria of stage ${s.name}: ${err instanceof Error ? err.message : String(err)}`);
+      return "error";
+    }
+  };
   // A stage its criteria hold waits (it does not fail). The wait is remembered on the stage; an event marks when it
   // starts or moves on to another criterion, and when it clears.
   const heldByCriteria = (s: StageSnapshot, phase: CriteriaPhase): boolean => {
     const forced = phase === "entry" && (s.entryForcedAt ?? null) !== null;
-    const unmet = forced || !input.criteria ? null : input.criteria[phase](s, stages);
+    const judged = forced ? null : judge(phase, s);
+    // No verdict: the wait stays as it was (neither a new wait nor "met"), and the stage holds.
+    if (judged === "error") return true;
+    const unmet = judged;
     const was = s.criteriaWaiting ?? null;
     const wait = nextWait(was?.phase === phase ? was : null, unmet, now);
     if ((wait || was?.phase === phase) && JSON.stringify(wait) !== JSON.stringify(was)) patch(s, { criteriaWaiting: wait });
@@ -255,7 +324,7 @@ export function advance(input: {
     if (s.status === "failed") break;
 
     if (s.status === "pending") {
-      if (heldByCriteria(s, "entry")) break;
+      if (blind() || heldByCriteria(s, "entry")) break;
       const activate = s.config.activation === "immediate";
       patch(s, { status: "active", startedAt: now, ...(activate ? { activationIssuedAt: now } : {}) });
       effects.push({ type: "start_stage", stage: s.name, activate });
@@ -292,6 +361,8 @@ export function advance(input: {
       if (waitingToActivate) {
         const stillDownloading = s.counts.notStarted + s.counts.pending + s.counts.downloading + s.counts.rolling_back;
         if (stillDownloading > 0) break;
+        // Activating puts the release to work on more devices: not while a rule cannot say how it does.
+        if (blind()) break;
         patch(s, { activationIssuedAt: now });
         if (s.counts.verified > 0) {
           effects.push({ type: "issue_activation", stage: s.name });
@@ -319,9 +390,10 @@ export function advance(input: {
       }
       if (now < (s.observeUntil ?? 0)) break;
       if (input.ruleBreaching) break;
+      if (blind()) break;
       const gates = computeGates(stages, input.ruleFiring);
       if (!gates.canaryHealthy || !gates.failureThreshold || !gates.safetyChecks) break;
-      if (heldByCriteria(s, "exit")) break;
+      if (heldByCriteria(s, "exit") || blind()) break;
       if (s.config.approval && s.approvedAt === null) {
         if (s.approvalRequestedAt === null) {
           patch(s, { approvalRequestedAt: now });

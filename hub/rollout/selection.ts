@@ -2,7 +2,8 @@
 // The same inputs always give the same stages, so `verge rollout plan` (dry run) shows exactly what `create` will do.
 //
 // 1. Eligibility. A candidate device is excluded, with a reason and a sentence, when its variant is not in the
-//    release's variants, when the release needs a minimum base image and the device's is unknown or older, or when
+//    release's variants, when the release needs a minimum base image and the device's is unknown, not a readable
+//    version (readVersion: semver over dotted numbers; "unknown" is no version) or older, or when
 //    it is busy (e.g. in another active rollout). Ids the caller asked for that are not enrolled, and devices a stage
 //    names (in `devices` or through a cohort) that are not among the candidates, are excluded as unknown_device.
 //    Nothing is dropped silently; excluded devices never count toward a stage's count or percent.
@@ -24,6 +25,8 @@
 //    device into the order, which can push the last pick of a count stage into the next stage (and so on: the
 //    ripple), and can raise a percent target by one; every other device keeps its relative order.
 import { createHash } from "node:crypto";
+import semver from "semver";
+import type { SemVer } from "semver";
 import type { Plan, StageKind, StageSpec } from "./plan.js";
 
 export interface FleetDevice {
@@ -87,36 +90,34 @@ export class PlanSelectionError extends Error {
 }
 
 /**
- * Compares dotted versions: numeric parts numerically ("1.10.0" > "1.9.2"), missing parts as 0 ("1.2" = "1.2.0"),
- * a leading "v" ignored. A part with a suffix compares by its number first, then a bare number ranks above a suffixed
- * one ("2.0.0" > "2.0.0-rc1"), then suffixes as strings. Returns -1, 0 or 1.
+ * A version as a base image reports it, read with semver: dotted numbers ("9.0", "10.2.1", "2024.06": leading zeros
+ * and missing parts read as in 2024.6.0), an optional leading "v", an optional pre-release ("2.0.0-rc1", below 2.0.0)
+ * and build suffix (ignored). Parts past the third compare numerically after semver's order ("9.0.1.2" > "9.0.1.1").
+ * Anything else ("unknown", the value `device add` writes into every agent config, "", "1.0.a") is no version: null.
  */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.trim().replace(/^v/i, "").split(".");
-  const pb = b.trim().replace(/^v/i, "").split(".");
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const c = comparePart(pa[i] ?? "0", pb[i] ?? "0");
-    if (c !== 0) return c;
-  }
-  return 0;
+export function readVersion(text: string): { semver: SemVer; extra: bigint[] } | null {
+  const m = /^v?(\d+(?:\.\d+)*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/i.exec(text.trim());
+  if (!m) return null;
+  const parts = m[1]!.split(".").map((p) => BigInt(p));
+  const core = [0, 1, 2].map((i) => (parts[i] ?? 0n).toString()).join(".");
+  const version = semver.coerce(m[2] ? `${core}-${m[2]}` : core, { includePrerelease: true });
+  // coerce reads at most 16 digits a part (and semver no number past 2^53-1): a longer one is no version either.
+  if (!version || `${version.major}.${version.minor}.${version.patch}` !== core) return null;
+  return { semver: version, extra: parts.slice(3) };
 }
 
-function comparePart(a: string, b: string): number {
-  const ma = /^(\d*)(.*)$/.exec(a);
-  const mb = /^(\d*)(.*)$/.exec(b);
-  const [na, sa] = [ma?.[1] ?? "", ma?.[2] ?? a];
-  const [nb, sb] = [mb?.[1] ?? "", mb?.[2] ?? b];
-  if (na !== "" && nb !== "") {
-    const diff = BigInt(na) - BigInt(nb);
-    if (diff !== 0n) return diff < 0n ? -1 : 1;
-  } else if (na !== nb) {
-    // One part starts with a number, the other does not: compare as text.
-    return a < b ? -1 : 1;
+/** Compares two versions as readVersion reads them: -1, 0 or 1, or null when either is not a readable version. */
+export function compareVersions(a: string, b: string): number | null {
+  const va = readVersion(a);
+  const vb = readVersion(b);
+  if (!va || !vb) return null;
+  const c = semver.compare(va.semver, vb.semver);
+  if (c !== 0) return c;
+  for (let i = 0; i < Math.max(va.extra.length, vb.extra.length); i++) {
+    const d = (va.extra[i] ?? 0n) - (vb.extra[i] ?? 0n);
+    if (d !== 0n) return d < 0n ? -1 : 1;
   }
-  if (sa === sb) return 0;
-  if (sa === "") return 1;
-  if (sb === "") return -1;
-  return sa < sb ? -1 : 1;
+  return 0;
 }
 
 function eligibility(device: FleetDevice, input: SelectionInput): Exclusion | undefined {
@@ -136,7 +137,19 @@ function eligibility(device: FleetDevice, input: SelectionInput): Exclusion | un
         detail: `device ${device.id} has not reported its base image version; release ${release.id} needs base image ${release.minBaseImage} or newer`,
       };
     }
-    if (compareVersions(device.baseImageVersion, release.minBaseImage) < 0) {
+    // A version that cannot be read is never taken for a new enough one (as text, "unknown" sorted above "9.0").
+    const order = compareVersions(device.baseImageVersion, release.minBaseImage);
+    if (order === null) {
+      const deviceReadable = readVersion(device.baseImageVersion) !== null;
+      return {
+        deviceId: device.id,
+        reason: "base_image_unknown",
+        detail: deviceReadable
+          ? `release ${release.id} needs base image ${JSON.stringify(release.minBaseImage)} or newer, which is not a version verge can read (e.g. 9.0, 10.2.1, 2024.06); no device can be checked against it`
+          : `device ${device.id} reports base image ${JSON.stringify(device.baseImageVersion)}, which is not a version (e.g. 9.0, 10.2.1, 2024.06); release ${release.id} needs ${release.minBaseImage} or newer`,
+      };
+    }
+    if (order < 0) {
       return {
         deviceId: device.id,
         reason: "base_image_too_old",

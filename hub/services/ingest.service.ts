@@ -8,6 +8,134 @@ import type { DevicesRepo } from "../repos/devices.repo.js";
 import type { RolloutsRepo } from "../repos/rollouts.repo.js";
 import type { TelemetryRepo } from "../repos/telemetry.repo.js";
 import type { HubMetrics } from "../metrics.js";
+import type { HubConfig } from "../config.js";
+import { cutOptional, cutText } from "../stored-text.js";
+
+/** The bounds of hub config `ingest` (hub/config.ts). */
+export type IngestLimits = HubConfig["ingest"];
+
+export const DEFAULT_INGEST_LIMITS: IngestLimits = {
+  maxFutureSkewMs: 5 * 60 * 1000,
+  maxPastAgeMs: 30 * 24 * 3600 * 1000,
+  maxKpiWindowMs: 30 * 24 * 3600 * 1000,
+  kpiSecondsSlackS: 5,
+  maxEventsPerSecond: 1_000_000,
+  seqReorderWindow: 10_000,
+};
+
+/** Why a device->hub message was refused: the `reason` of verge_telemetry_rejected_total and of stored rejections. */
+export const REJECTION_REASONS = [
+  "unknown_topic",
+  "unknown_device",
+  "bad_status",
+  "decode",
+  "device_mismatch",
+  "missing_seq",
+  "seq_out_of_range",
+  "seq_not_increasing",
+  "missing_event_time",
+  "event_time_future",
+  "event_time_too_old",
+  "number_out_of_range",
+  "bad_state",
+  "bad_histogram",
+  "bad_window",
+  "window_too_long",
+  "kpi_seconds_beyond_window",
+  "kpi_events_beyond_ceiling",
+  "kpi_lag_beyond_events",
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+type Rejection = { reason: RejectionReason; detail: string };
+
+const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+
+/** The 64-bit fields of a message other than seq, by name, as decoded (numbers; 2^64-1 for a negative one sent). */
+function numberFields(up: UpMessage): Array<[string, number]> {
+  switch (up.kind) {
+    case "state": {
+      const m = up.message;
+      return [["event_time", m.eventTime], ["bytes_done", m.bytesDone], ["bytes_total", m.bytesTotal], ["desired_seq", m.desiredSeq]];
+    }
+    case "heartbeat": {
+      const m = up.message;
+      return [
+        ["event_time", m.eventTime],
+        ["uptime_s", m.uptimeS],
+        ["outbox_depth", m.outboxDepth],
+        ["outbox_bytes", m.outboxBytes],
+        ["outbox_merged", m.outboxMerged],
+        ...Object.entries(m.rejected ?? {}).map(([k, v]): [string, number] => [`rejected[${k}]`, Number(v)]),
+        ...Object.entries(m.outboxDropped ?? {}).map(([k, v]): [string, number] => [`outbox_dropped[${k}]`, Number(v)]),
+      ];
+    }
+    case "kpi": {
+      const m = up.message;
+      return [
+        ["event_time", m.eventTime],
+        ["window_start", m.windowStart],
+        ["window_end", m.windowEnd],
+        ["seconds_up", m.secondsUp],
+        ["seconds_down", m.secondsDown],
+        ["events_processed", m.eventsProcessed],
+        ["events_dropped", m.eventsDropped],
+        ...m.lagBucketCounts.map((v, i): [string, number] => [`lag_bucket_counts[${i}]`, Number(v)]),
+      ];
+    }
+    case "ack":
+      return [["event_time", up.message.eventTime], ["command_seq", up.message.commandSeq]];
+    case "inventory":
+      return [["event_time", up.message.eventTime], ["highest_counter", up.message.highestCounter]];
+  }
+}
+
+/**
+ * What cannot be true of a decoded message, judged against the limits and the hub's clock (`receivedAt`): a 64-bit
+ * field beyond 2^53-1 (it could not even be read exactly), an event time outside the skew, a KPI window that is
+ * backwards or too long, or counts one window cannot hold. Null when the message is believable. Pure.
+ */
+export function implausible(up: UpMessage, limits: IngestLimits, receivedAt: number): Rejection | null {
+  for (const [field, value] of numberFields(up)) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      return { reason: "number_out_of_range", detail: `${field} ${value} is beyond 2^53-1 (a negative number sent as uint64 reads as about 2^64)` };
+    }
+  }
+  const eventTime = up.message.eventTime;
+  if (eventTime > receivedAt + limits.maxFutureSkewMs) {
+    return { reason: "event_time_future", detail: `event_time ${iso(eventTime)} is ${eventTime - receivedAt} ms ahead of the hub's clock (${iso(receivedAt)}; at most ${limits.maxFutureSkewMs} ms allowed: ingest.maxFutureSkewMs)` };
+  }
+  if (eventTime < receivedAt - limits.maxPastAgeMs) {
+    return { reason: "event_time_too_old", detail: `event_time ${iso(eventTime)} is older than ingest.maxPastAgeMs (${limits.maxPastAgeMs} ms) before the hub's clock (${iso(receivedAt)})` };
+  }
+  if (up.kind !== "kpi") return null;
+  const m = up.message;
+  if (m.windowEnd < m.windowStart) return { reason: "bad_window", detail: `window_end ${m.windowEnd} is before window_start ${m.windowStart}` };
+  if (m.windowEnd > receivedAt + limits.maxFutureSkewMs) {
+    return { reason: "event_time_future", detail: `window_end ${iso(m.windowEnd)} is ${m.windowEnd - receivedAt} ms ahead of the hub's clock (at most ${limits.maxFutureSkewMs} ms: ingest.maxFutureSkewMs)` };
+  }
+  const windowMs = m.windowEnd - m.windowStart;
+  if (windowMs > limits.maxKpiWindowMs) return { reason: "window_too_long", detail: `the window spans ${windowMs} ms, more than ingest.maxKpiWindowMs (${limits.maxKpiWindowMs} ms)` };
+  const windowS = windowMs / 1000;
+  const maxSeconds = Math.ceil(windowS * 1.02) + limits.kpiSecondsSlackS;
+  const seconds = m.secondsUp + m.secondsDown;
+  if (seconds > maxSeconds) {
+    return { reason: "kpi_seconds_beyond_window", detail: `seconds_up + seconds_down = ${seconds} in a window of ${windowS} s (at most ${maxSeconds}: the window + 2% + ingest.kpiSecondsSlackS)` };
+  }
+  const events = m.eventsProcessed + m.eventsDropped;
+  const maxEvents = limits.maxEventsPerSecond * (Math.ceil(windowS) + limits.kpiSecondsSlackS);
+  if (events > maxEvents) {
+    return { reason: "kpi_events_beyond_ceiling", detail: `events_processed + events_dropped = ${events} in a window of ${windowS} s (at most ${maxEvents}: ingest.maxEventsPerSecond ${limits.maxEventsPerSecond} per second)` };
+  }
+  const lagged = m.lagBucketCounts.reduce((a, b) => a + Number(b), 0);
+  if (lagged > events) return { reason: "kpi_lag_beyond_events", detail: `the lag histogram counts ${lagged} events, more than the ${events} the window processed and dropped` };
+  return null;
+}
+
+function iso(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
+}
 
 export type IngestOutcome =
   | {
@@ -25,7 +153,7 @@ export type IngestOutcome =
     }
   | { result: "duplicate"; deviceId: string; kind: string }
   | { result: "status"; deviceId: string; online: boolean }
-  | { result: "rejected"; deviceId: string | null; reason: string; detail: string };
+  | { result: "rejected"; deviceId: string | null; reason: RejectionReason; detail: string };
 
 export class TelemetryIngest {
   constructor(
@@ -34,6 +162,7 @@ export class TelemetryIngest {
     private readonly rollouts: RolloutsRepo,
     private readonly metrics: HubMetrics,
     private readonly logger: Logger,
+    private readonly limits: IngestLimits = DEFAULT_INGEST_LIMITS,
   ) {}
 
   handle(topic: string, payload: Uint8Array, receivedAt: number): IngestOutcome {
@@ -48,11 +177,14 @@ export class TelemetryIngest {
         break;
       case "status":
         break;
-      case "rejected":
+      case "rejected": {
+        // The detail quotes what the device sent (a device id, a number): stored cut like every free text.
+        const detail = cutText(outcome.detail);
         this.metrics.telemetryRejected.inc({ reason: outcome.reason });
-        this.telemetry.recordRejection({ receivedAt, deviceId: outcome.deviceId, topic, reason: outcome.reason, detail: outcome.detail, payloadSize: payload.length });
-        this.logger.warn({ deviceId: outcome.deviceId, topic, reason: outcome.reason, detail: outcome.detail, bytes: payload.length }, "telemetry rejected");
-        break;
+        this.telemetry.recordRejection({ receivedAt, deviceId: outcome.deviceId, topic: cutText(topic), reason: outcome.reason, detail, payloadSize: payload.length });
+        this.logger.warn({ deviceId: outcome.deviceId, topic, reason: outcome.reason, detail, bytes: payload.length }, "telemetry rejected");
+        return { ...outcome, detail };
+      }
     }
     return outcome;
   }
@@ -82,15 +214,42 @@ export class TelemetryIngest {
     if (m.deviceId !== deviceId) {
       return { result: "rejected", deviceId, reason: "device_mismatch", detail: `payload names device "${m.deviceId}" on ${deviceId}'s topic` };
     }
-    if (!m.seq || m.seq <= 0) return { result: "rejected", deviceId, reason: "missing_seq", detail: "seq must be a positive integer" };
-    if (!m.eventTime || m.eventTime <= 0) return { result: "rejected", deviceId, reason: "missing_event_time", detail: "event_time must be set" };
+    if (!m.seq) return { result: "rejected", deviceId, reason: "missing_seq", detail: "seq must be a positive integer" };
+    // protobufjs reads uint64 as a JS number (proto/README.md): 2^53 and above cannot be read exactly, and a negative
+    // seq sent as uint64 reads as about 2^64, so both land here, never rounded into range.
+    if (!Number.isSafeInteger(m.seq) || m.seq < 1 || m.seq > MAX_SEQ) {
+      return { result: "rejected", deviceId, reason: "seq_out_of_range", detail: `seq ${m.seq} is outside 1..2^53-1 (a negative seq sent as uint64 reads as about 2^64)` };
+    }
+    if (!m.eventTime) return { result: "rejected", deviceId, reason: "missing_event_time", detail: "event_time must be set" };
+    const up = decoded.up;
+    // A message stored already is a duplicate whatever else is wrong with it now (a retained inventory delivered again
+    // after a hub restart may be older than the skew allows). One below the device's last stored seq is late: the
+    // broker may hand a device's messages over out of order under load (README "Decisions": dedupe), and the agent
+    // never has more than a few dozen in flight; far below, the device's seq went backwards (state lost) and it is
+    // refused, so the device shows up by reason instead of its messages vanishing as duplicates.
+    const lastSeq = this.telemetry.lastSeq(deviceId);
+    if (m.seq <= lastSeq) {
+      if (this.telemetry.hasSeq(up.kind, deviceId, m.seq)) return { result: "duplicate", deviceId, kind: up.kind };
+      if (lastSeq - m.seq >= this.limits.seqReorderWindow) {
+        return {
+          result: "rejected",
+          deviceId,
+          reason: "seq_not_increasing",
+          detail: `seq ${m.seq} is ${lastSeq - m.seq} below the device's last stored seq ${lastSeq}, more than ingest.seqReorderWindow (${this.limits.seqReorderWindow}) allows for late delivery: the agent's seq went backwards`,
+        };
+      }
+    }
+    const bad = implausible(up, this.limits, receivedAt);
+    if (bad) return { result: "rejected", deviceId, ...bad };
     // Liveness does not hang on the single retained "online" message: whatever a device sends shows it connected.
     this.devices.markOnline(deviceId, receivedAt);
-    return this.store(deviceId, decoded.up, receivedAt);
+    return this.store(deviceId, up, receivedAt);
   }
 
   private store(deviceId: string, up: UpMessage, receivedAt: number): IngestOutcome {
     const dup: IngestOutcome = { result: "duplicate", deviceId, kind: up.kind };
+    // When the device was last seen, from its event time but never ahead of the hub's clock (within the skew allowed).
+    const seenAt = Math.min(up.message.eventTime, receivedAt);
     switch (up.kind) {
       case "state": {
         const m = up.message;
@@ -105,20 +264,20 @@ export class TelemetryIngest {
           releaseId: m.releaseId || null,
           fromState: stateFromWire(m.fromState) ?? null,
           state,
-          reason: m.reason || null,
-          detail: m.detail || null,
+          reason: cutOptional(m.reason || null),
+          detail: cutOptional(m.detail || null),
           bytesDone: m.bytesTotal ? m.bytesDone : null,
           bytesTotal: m.bytesTotal || null,
           desiredSeq: m.desiredSeq || null,
         };
         if (!this.telemetry.insertTransition(record)) return dup;
-        this.devices.touch(deviceId, m.eventTime, state);
+        this.devices.touch(deviceId, seenAt, state);
         // The running release follows the device's own report at once (heartbeats and inventory may come later): a
         // rollout created right after this one must know where a rollback would take the device.
         if ((state === "activated" || state === "rolled_back") && record.releaseId) this.devices.setCurrentRelease(deviceId, record.releaseId);
         if (record.rolloutId) {
           this.rollouts.applyTransition({ ...record, rolloutId: record.rolloutId, now: receivedAt });
-          return { result: "stored", deviceId, kind: up.kind, rolloutId: record.rolloutId, state, releaseId: m.releaseId, reason: m.reason };
+          return { result: "stored", deviceId, kind: up.kind, rolloutId: record.rolloutId, state, releaseId: m.releaseId, reason: record.reason ?? "" };
         }
         return { result: "stored", deviceId, kind: up.kind };
       }
@@ -143,7 +302,7 @@ export class TelemetryIngest {
           outboxJson: JSON.stringify(outbox),
         });
         if (!stored) return dup;
-        this.devices.recordHeartbeat(deviceId, { at: m.eventTime, currentReleaseId: m.currentReleaseId || null, deploymentState: state, agentVersion: m.agentVersion || null, rejected, outbox });
+        this.devices.recordHeartbeat(deviceId, { at: seenAt, currentReleaseId: m.currentReleaseId || null, deploymentState: state, agentVersion: m.agentVersion || null, rejected, outbox });
         return { result: "stored", deviceId, kind: up.kind, currentReleaseId: m.currentReleaseId };
       }
       case "inventory": {
@@ -152,7 +311,7 @@ export class TelemetryIngest {
         if (!this.telemetry.insertInventory({ deviceId, seq: m.seq, eventTime: m.eventTime, receivedAt, json })) return dup;
         const version = (name: string) => m.components.find((c) => c.name === name)?.version || null;
         this.devices.recordInventory(deviceId, {
-          at: m.eventTime,
+          at: seenAt,
           currentReleaseId: m.currentReleaseId || null,
           agentVersion: m.agentVersion || version("agent"),
           baseImageVersion: version("base_image"),
@@ -174,9 +333,6 @@ export class TelemetryIngest {
             detail: `lag bucket bounds [${m.lagBucketBoundsMs.join(", ")}] differ from the fixed set [${LAG_BUCKET_BOUNDS_MS.join(", ")}] (proto/kpi.ts)`,
           };
         }
-        if (m.windowEnd < m.windowStart) {
-          return { result: "rejected", deviceId, reason: "bad_window", detail: `window_end ${m.windowEnd} is before window_start ${m.windowStart}` };
-        }
         const stored = this.telemetry.insertKpi({
           deviceId,
           seq: m.seq,
@@ -197,6 +353,8 @@ export class TelemetryIngest {
       case "ack": {
         const m = up.message;
         const status = pb.AckStatus[m.status] ?? String(m.status);
+        const reason = cutText(m.reason);
+        const detail = cutText(m.detail);
         const stored = this.telemetry.insertAck({
           deviceId,
           seq: m.seq,
@@ -205,10 +363,10 @@ export class TelemetryIngest {
           commandId: m.commandId,
           commandSeq: m.commandSeq,
           status,
-          reason: m.reason || null,
-          detail: m.detail || null,
+          reason: reason || null,
+          detail: detail || null,
         });
-        return stored ? { result: "stored", deviceId, kind: up.kind, ack: { commandId: m.commandId, status, reason: m.reason, detail: m.detail } } : dup;
+        return stored ? { result: "stored", deviceId, kind: up.kind, ack: { commandId: m.commandId, status, reason, detail } } : dup;
       }
     }
   }

@@ -22,7 +22,7 @@ import type { KpiRepo, KpiScope } from "../repos/kpi.repo.js";
 import type { Release, ReleasesRepo } from "../repos/releases.repo.js";
 import type { DesiredStateRecord, NewRolloutEvent, Rollout, RolloutDevice, RolloutEvent, RolloutsRepo, RuleRow, StageRow } from "../repos/rollouts.repo.js";
 import { emptyCounts } from "../repos/rollouts.repo.js";
-import { activeStageIndex, advance, computeGates, displayStageStatus, isTerminalRollout, promote as decidePromote } from "../rollout/engine.js";
+import { activeStageIndex, activeStageRuleFiring, advance, computeGates, displayStageStatus, isTerminalRollout, promote as decidePromote } from "../rollout/engine.js";
 import type { Effect, Firing, Gates, PauseIntent, RolloutStatus, StageConfig, StageCounts, StageSnapshot } from "../rollout/engine.js";
 import { deadlineAfterWindowHold, issueDeadline } from "../rollout/deadline.js";
 import type { DeadlineSettings } from "../rollout/deadline.js";
@@ -449,10 +449,16 @@ export class RolloutsService {
         const stageRows = this.d.rollouts.stages(rolloutId);
         const snapshots = this.snapshots(rollout, stageRows, now);
         const idx = activeStageIndex(snapshots);
-        const { firings, ruleFiring, ruleBreaching } = idx >= 0 ? this.evaluateRules(rollout, snapshots[idx]!.name, now) : { firings: [], ruleFiring: false, ruleBreaching: false };
+        const { firings, ruleFiring, ruleBreaching, errors } =
+          idx >= 0 ? this.evaluateRules(rollout, snapshots[idx]!.name, now) : { firings: [], ruleFiring: false, ruleBreaching: false, errors: [] };
         const frozen = this.d.brakes.freeze().frozen;
         const criteria = this.d.criteria.forAdvance(rollout, stageRows, now);
-        const decision = advance({ now, status: rollout.status, stages: snapshots, firings, ruleFiring, ruleBreaching, frozen, criteria });
+        const decision = advance({ now, status: rollout.status, stages: snapshots, firings, ruleFiring, ruleBreaching, frozen, criteria, evaluationErrors: errors });
+        if (decision.evaluationErrors.length > 0) {
+          const stage = snapshots[activeStageIndex(snapshots)]?.name ?? "";
+          this.d.metrics.evaluationFailed(rolloutId, stage);
+          this.d.logger.debug({ rolloutId, stage, errors: decision.evaluationErrors }, "rollout evaluation could not reach a verdict; the stage holds");
+        }
         for (const p of decision.patches) this.d.rollouts.patchStage(rolloutId, p);
         for (const effect of decision.effects) this.apply(rollout, stageRows, effect, now, out);
         if (decision.status !== rollout.status && decision.status !== "paused") this.d.rollouts.setStatus(rolloutId, decision.status, now);
@@ -492,16 +498,22 @@ export class RolloutsService {
       entryApprovedAt: r.entryApprovedAt,
       entryForcedAt: r.entryForcedAt,
       criteriaWaiting: r.criteriaWaiting,
+      evaluationFailure: r.evaluationFailure,
     }));
   }
 
-  /** Evaluates the active stage's rules (SQL aggregates, pure verdicts), saves their state, returns new firings. */
-  private evaluateRules(rollout: Rollout, stage: string, now: number): { firings: Firing[]; ruleFiring: boolean; ruleBreaching: boolean } {
+  /**
+   * Evaluates the active stage's rules (SQL aggregates, pure verdicts), saves their state, returns new firings. A rule
+   * whose figures cannot be read (an SQL error) keeps its state and is returned in `errors`: no verdict, so the engine
+   * holds the stage, while the other rules still act.
+   */
+  private evaluateRules(rollout: Rollout, stage: string, now: number): { firings: Firing[]; ruleFiring: boolean; ruleBreaching: boolean; errors: string[] } {
     const firings: Firing[] = [];
+    const errors: string[] = [];
     let ruleFiring = false;
     let ruleBreaching = false;
     const figures = new Map<string, ScopeFigures>();
-    for (const rule of this.d.rollouts.rules(rollout.id, stage)) {
+    const figuresFor = (rule: RuleRow): ScopeFigures => {
       const scopeStage = rule.scope === "stage" ? stage : null;
       const key = `${scopeStage ?? ""}|${rule.windowMs}`;
       let f = figures.get(key);
@@ -509,9 +521,12 @@ export class RolloutsService {
         const counts = this.d.rollouts.scopeCounts(rollout.id, scopeStage);
         // The KPI sums are the costly part (SQL over every report of the scope's devices in the window): summed only
         // when a rule of this scope and window reads them (the default plan's sev1 rule, alone in its scope, never does).
+        // Each figure is read when a rule needs it, so a figure that cannot be read fails only the rules that read it.
         const kpiScope: KpiScope = { rolloutId: rollout.id, releaseId: rollout.releaseId, stage: scopeStage, from: now - rule.windowMs, to: now };
         const kpiRepo = this.d.kpi;
+        const incidents = this.d.incidents;
         let kpi: ScopeFigures["kpi"] | undefined;
+        let openSev1: number | undefined;
         f = {
           get kpi() {
             return (kpi ??= kpiRepo.sums(kpiScope));
@@ -519,11 +534,22 @@ export class RolloutsService {
           started: counts.started,
           failed: counts.failed,
           selfRolledBack: counts.selfRolledBack,
-          openSev1: this.d.incidents.openCount(rollout.releaseId, "sev1"),
+          get openSev1() {
+            return (openSev1 ??= incidents.openCount(rollout.releaseId, "sev1"));
+          },
         };
         figures.set(key, f);
       }
-      const m = measure(rule.metric, f);
+      return f;
+    };
+    for (const rule of this.d.rollouts.rules(rollout.id, stage)) {
+      let m: ReturnType<typeof measure>;
+      try {
+        m = measure(rule.metric, figuresFor(rule));
+      } catch (err) {
+        errors.push(`rule ${rule.name} (${rule.metric}): ${err instanceof Error ? err.message : String(err)}`);
+        continue;
+      }
       const a = assessRule(rule, m, { breachSince: rule.breachSince, firingSince: rule.firingSince }, now);
       this.d.rollouts.saveRuleState({ rolloutId: rollout.id, stage, name: rule.name, state: a.state, verdict: a.verdict, value: m.value, devices: m.devices, now });
       this.d.metrics.ruleEvaluated({ rollout: rollout.id, stage, rule, verdict: a.verdict, measurement: m });
@@ -541,7 +567,7 @@ export class RolloutsService {
         });
       }
     }
-    return { firings, ruleFiring, ruleBreaching };
+    return { firings, ruleFiring, ruleBreaching, errors };
   }
 
   private apply(rollout: Rollout, stageRows: StageRow[], effect: Effect, now: number, out: Outgoing[]): void {
@@ -659,6 +685,32 @@ export class RolloutsService {
       case "criteria_waiting":
       case "criteria_met":
         this.event(this.d.criteria.event(rollout, stageRows, effect, now));
+        return;
+      case "evaluation_failed":
+        this.d.logger.error({ rolloutId: id, stage: effect.stage, errors: effect.errors }, "rollout evaluation cannot reach a verdict; the stage holds");
+        this.event({
+          rolloutId: id,
+          at: now,
+          type: "evaluation_failed",
+          stage: effect.stage,
+          actor: "hub",
+          explanation:
+            `Stage ${effect.stage} holds: ${effect.errors.length === 1 ? "a rule or criterion" : `${effect.errors.length} rules or criteria`} could not be evaluated (${effect.errors.join("; ")}).` +
+            ` Nothing moves forward (no stage completes or starts, no device is told to activate) until every one reaches a verdict again; rules that do still pause and roll back.`,
+          details: { errors: effect.errors, since: effect.since },
+        });
+        return;
+      case "evaluation_recovered":
+        this.d.logger.info({ rolloutId: id, stage: effect.stage, failedForMs: now - effect.since }, "rollout evaluation reaches a verdict again");
+        this.event({
+          rolloutId: id,
+          at: now,
+          type: "evaluation_recovered",
+          stage: effect.stage,
+          actor: "hub",
+          explanation: `Every rule and criterion of stage ${effect.stage} reaches a verdict again, after ${formatDurationShort(now - effect.since)} without one; the stage goes on.`,
+          details: { errors: effect.errors, since: effect.since },
+        });
         return;
       case "complete":
         this.d.rollouts.setStatus(id, "completed", now);
@@ -1351,7 +1403,7 @@ export class RolloutsService {
     const rules = this.d.rollouts.rules(id);
     const snapshots = this.snapshots(rollout, rows);
     const idx = activeStageIndex(snapshots);
-    const ruleFiring = rollout.status !== "paused" && rules.some((r) => r.lastVerdict === "firing" && r.stage === (snapshots[idx]?.name ?? ""));
+    const ruleFiring = activeStageRuleFiring(snapshots, rules);
     const progress = this.d.rollouts.progress(id);
     const heldCounts = this.d.rollouts.heldCounts(id);
     return {

@@ -302,4 +302,31 @@ describe("KpiRepo over a real SQLite database", () => {
       expect(kpi.earliestWindowStart(scope())).toBe(NOW - 65 * M);
     });
   });
+  describe("rows with counters of 2^62 stored before ingest bounded them (a database from before)", () => {
+    /** Two such reports: sum() of integers raises "integer overflow" at 2^63; every aggregate here must still answer. */
+    function absurdRows(): void {
+      report("dev-a", NOW - 10 * M, { lag: lag({ 0: 10 }) });
+      report("dev-b", NOW - 10 * M, { lag: lag({ 0: 10 }) });
+      db.prepare(
+        `UPDATE kpi_reports SET seconds_up = 4611686018427387904, seconds_down = 4611686018427387904, events_processed = 4611686018427387904,
+                events_dropped = 4611686018427387904, lag_0 = 4611686018427387904 WHERE device_id IN ('dev-a', 'dev-b')`,
+      ).run();
+      db.prepare("UPDATE kpi_lag_buckets SET count = 4611686018427387904 WHERE device_id IN ('dev-a', 'dev-b')").run();
+      expect(() => db.prepare("SELECT sum(seconds_up) FROM kpi_reports").get()).toThrow(/integer overflow/);
+    }
+
+    it("cohort sums, bucket sums, per-device sums and device views answer (as doubles), and the ratios stay readable", () => {
+      absurdRows();
+      const sums = kpi.sums(scope());
+      expect(sums.devices).toBe(2);
+      expect(sums.secondsUp).toBe(2 ** 63);
+      expect(availability(sums)).toBe(0.5);
+      expect(droppedRatio(sums)).toBe(0.5);
+      expect(kpi.bucketSums(scope(), 30 * M, 2).map((b) => b.secondsUp)).toEqual([0, 2 ** 63]);
+      expect(kpi.perDevice({ ...scope(), stage: null }, 0).map((d) => d.deviceId).sort()).toEqual(["dev-a", "dev-b"]);
+      const views = kpi.deviceSums(["dev-a", "dev-b"], NOW - H, NOW);
+      expect(views.get("dev-a")).toMatchObject({ secondsUp: 2 ** 62, reports: 1 });
+      expect(views.get("dev-a")!.lagBuckets[0]).toBe(2 ** 62);
+    });
+  });
 });

@@ -260,10 +260,55 @@ describe("compareVersions", () => {
     ["1.2.3", "1.2.4", -1],
     ["2.0.0", "2.0.0-rc1", 1],
     ["2.0.0-rc1", "2.0.0-rc2", -1],
-    ["1.0.a", "1.0.b", -1],
     ["10.0", "9.99.99", 1],
     ["2024.05.1", "2024.5.1", 0],
-  ])("%s vs %s -> %d", (a, b, expected) => {
+    ["2024.06", "2024.6.0", 0],
+    ["2024.06", "2024.10", -1],
+    ["9.0", "9.0", 0],
+    ["10.2.1", "9.0", 1],
+    ["9.0-rc1", "9.0", -1],
+    ["9.0.1.2", "9.0.1.1", 1],
+    ["9.0.1.0", "9.0.1", 0],
+    ["9.0+build.7", "9.0", 0],
+    // not versions: no order at all (as text, "unknown" sorted above "9.0" and passed --min-base-image 9.0)
+    ["unknown", "9.0", null],
+    ["9.0", "unknown", null],
+    ["", "9.0", null],
+    ["1.0.a", "1.0.b", null],
+    ["build-7", "1.0", null],
+    ["12345678901234567890", "1.0", null],
+  ])("%s vs %s -> %s", (a, b, expected) => {
     expect(compareVersions(a, b)).toBe(expected);
+  });
+});
+
+describe("selectStages: base images that are not versions", () => {
+  it("--min-base-image 9.0 excludes a device reporting `unknown` (what `device add` writes) with reason base_image_unknown, never includes it", () => {
+    const fleet = fleetOf(6);
+    fleet[0] = { ...fleet[0]!, baseImageVersion: "unknown" };
+    fleet[1] = { ...fleet[1]!, baseImageVersion: "8.9" };
+    fleet[2] = { ...fleet[2]!, baseImageVersion: "9.0" };
+    fleet[3] = { ...fleet[3]!, baseImageVersion: "10.2.1" };
+    fleet[4] = { ...fleet[4]!, baseImageVersion: "2024.06" };
+    fleet[5] = { ...fleet[5]!, baseImageVersion: "" };
+    const s = selectStages(input({ fleet, release: { id: "r-9", variants: ["ctl-a", "ctl-b"], minBaseImage: "9.0" } }));
+    expect(s.excluded).toEqual([
+      { deviceId: "d01", reason: "base_image_unknown", detail: 'device d01 reports base image "unknown", which is not a version (e.g. 9.0, 10.2.1, 2024.06); release r-9 needs 9.0 or newer' },
+      { deviceId: "d02", reason: "base_image_too_old", detail: "device d02 runs base image 8.9; release r-9 needs 9.0 or newer" },
+      { deviceId: "d06", reason: "base_image_unknown", detail: 'device d06 reports base image "", which is not a version (e.g. 9.0, 10.2.1, 2024.06); release r-9 needs 9.0 or newer' },
+    ]);
+    expect(s.stages.flatMap((st) => st.deviceIds).sort()).toEqual(["d03", "d04", "d05"]);
+  });
+
+  it("a release minimum that is not a version excludes every device that has one, saying the minimum is at fault", () => {
+    const fleet = fleetOf(2);
+    fleet[0] = { ...fleet[0]!, baseImageVersion: "9.0" };
+    fleet[1] = { ...fleet[1]!, baseImageVersion: "9.1" };
+    const s = selectStages(input({ fleet, release: { id: "r-x", variants: ["ctl-a", "ctl-b"], minBaseImage: "nine" } }));
+    expect(s.excluded.map((e) => [e.deviceId, e.reason])).toEqual([
+      ["d01", "base_image_unknown"],
+      ["d02", "base_image_unknown"],
+    ]);
+    expect(s.excluded[0]!.detail).toMatch(/needs base image "nine" or newer, which is not a version verge can read/);
   });
 });
