@@ -13,6 +13,7 @@ import { publicKeyToBase64 } from "../proto/index.js";
 import { topics } from "../proto/topics.js";
 import type { SigningKey } from "../proto/index.js";
 import type { AuditRepo, ChainHead, TrustedHead } from "./repos/audit.repo.js";
+import type { HubMetrics } from "./metrics.js";
 
 export const CHECKPOINT_TYPE = "verge.audit.checkpoint.v1";
 /** The retained topic the hub publishes each checkpoint on. */
@@ -84,6 +85,7 @@ export interface AuditCheckpointsDeps {
   /** The retained checkpoint on the broker, if any. */
   readRetained: () => Promise<string | undefined>;
   logger: Logger;
+  metrics: Pick<HubMetrics, "auditCheckpoints">;
   now: () => number;
   /** A checkpoint follows a write within this long (writes in between share it). */
   debounceMs: number;
@@ -109,9 +111,9 @@ export class AuditCheckpoints {
     return checkCheckpoint(raw, this.d.key);
   }
 
-  /** Reads the newest checkpoint on file; writes one for the head now when the head moved since. */
-  start(): void {
-    this.last = this.fromFile().checkpoint;
+  /** Reads the newest checkpoint (file or retained topic); writes one for the head now when the head moved since. */
+  async start(): Promise<void> {
+    this.last = (await this.newest()).checkpoint;
     this.checkpointNow();
   }
 
@@ -133,6 +135,14 @@ export class AuditCheckpoints {
     }
     const head = this.d.audit.head();
     if (this.last && this.last.id === head.id && this.last.hash === head.hash && this.last.keyedFrom === head.keyedFrom) return null;
+    // Only a chain that extends the last checkpoint is signed: a log cut back or rewritten under the hub stays
+    // unvouched for, and verify reports it against the last good checkpoint.
+    const extension = this.d.audit.extendsHead(this.last);
+    if (!extension.ok) {
+      this.d.metrics.auditCheckpoints.inc({ result: "refused" });
+      this.d.logger.error({ auditId: head.id, lastCheckpointId: this.last?.id ?? null, problem: extension.problem }, "audit log does not extend the last checkpoint: not signed; run verge audit verify");
+      return null;
+    }
     const checkpoint = signCheckpoint(head, this.d.now(), this.d.key);
     const line = JSON.stringify(checkpoint);
     try {
@@ -145,10 +155,12 @@ export class AuditCheckpoints {
       }
     } catch (err) {
       // Not written: the next write tries again (this.last stays behind the head).
+      this.d.metrics.auditCheckpoints.inc({ result: "failed" });
       this.d.logger.error({ err, file: this.d.file, auditId: head.id }, "audit checkpoint not written");
       return null;
     }
     this.last = checkpoint;
+    this.d.metrics.auditCheckpoints.inc({ result: "written" });
     this.publishing = this.publishing
       .then(() => this.d.publish(line))
       .catch((err: unknown) => this.d.logger.warn({ err, auditId: head.id }, "audit checkpoint not published on MQTT (the file has it)"));

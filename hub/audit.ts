@@ -10,9 +10,11 @@ export interface AuditorOptions {
   denialFoldMs: number;
   /** Sources folded at once at most; past it a new source's denials are written one row each. */
   maxFoldedSources: number;
+  /** Counts each denial folded into a row instead of written (verge_audit_denials_folded_total). */
+  onFolded: () => void;
 }
 
-const DEFAULTS: AuditorOptions = { denialFoldMs: 60_000, maxFoldedSources: 10_000 };
+const DEFAULTS: AuditorOptions = { denialFoldMs: 60_000, maxFoldedSources: 10_000, onFolded: () => {} };
 
 /** A refused request and who made it: `source` is what repeats are folded by (with the action and reason). */
 export interface Denial {
@@ -70,6 +72,7 @@ export class Auditor {
     if (fold && now - fold.startedAt < this.options.denialFoldMs) {
       fold.repeats++;
       fold.lastAt = now;
+      this.options.onFolded();
       if (d.target !== undefined && fold.targets.size < FOLD_TARGETS_SHOWN) fold.targets.add(d.target);
       return;
     }

@@ -138,8 +138,8 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       diagnostics: new DiagnosticsRepo(db),
       webhooks: new WebhooksRepo(db),
     };
-    const auditor = new Auditor(repos.audit, logger.child({ module: "audit" }), now, { denialFoldMs: config.audit.denialFoldMs });
     const metrics = new HubMetrics();
+    const auditor = new Auditor(repos.audit, logger.child({ module: "audit" }), now, { denialFoldMs: config.audit.denialFoldMs, onFolded: () => metrics.auditDenialsFolded.inc() });
     metrics.registerDatabaseGauges(db, now);
 
     // The hub's own MQTT credential: a secret file in the data dir, its hash in mqtt_principals.
@@ -275,11 +275,12 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       publish: (payload) => mqttClient.publish(CHECKPOINT_TOPIC, payload, { retain: true, qos: 1 }),
       readRetained: () => readRetained(broker, CHECKPOINT_TOPIC),
       logger: logger.child({ module: "audit-checkpoints" }),
+      metrics,
       now,
       debounceMs: config.audit.checkpointDebounceMs,
     });
     auditor.onAppend(() => checkpoints.changed());
-    checkpoints.start();
+    await checkpoints.start();
     cleanups.push(async () => {
       auditor.flush();
       await checkpoints.stop();

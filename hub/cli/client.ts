@@ -13,6 +13,7 @@ export const EXIT = {
   auth: 4, // missing/invalid token, or the token's role is not enough
   notFound: 5, // the named device, release or rollout does not exist
   unmet: 6, // rollout validate: a stage criterion is not met
+  untrusted: 7, // audit verify --checkpoint: the checkpoint is not signed by this hub's key
 } as const;
 
 export class CliError extends Error {

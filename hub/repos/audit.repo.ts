@@ -188,6 +188,30 @@ export class AuditRepo {
   }
 
   /**
+   * Whether the table still extends `from` (the head of the last checkpoint): its row is there with that hash and
+   * every row after it links and hashes right. A checkpoint is signed only over a chain that passes this, so a log
+   * cut back or rewritten under the hub is never vouched for.
+   */
+  extendsHead(from: { id: number; hash: string } | null): { ok: true } | { ok: false; problem: string } {
+    const keyedFrom = this.keyedFrom();
+    let prev = GENESIS;
+    let startId = 0;
+    if (from && from.id > 0) {
+      const row = this.db.prepare("SELECT hash FROM audit_log WHERE id = ?").get(from.id) as { hash: string } | undefined;
+      if (!row) return { ok: false, problem: `record #${from.id} of the last checkpoint is gone` };
+      if (!sameHex(row.hash, from.hash)) return { ok: false, problem: `record #${from.id} no longer has the hash of the last checkpoint` };
+      prev = row.hash;
+      startId = from.id;
+    }
+    for (const row of this.db.prepare("SELECT * FROM audit_log WHERE id > ? ORDER BY id").iterate(startId) as IterableIterator<AuditRow>) {
+      const expected = row.id >= keyedFrom ? keyedHash(this.chainKey, prev, row) : legacyHash(prev, row);
+      if (row.prev_hash !== prev || !sameHex(expected, row.hash)) return { ok: false, problem: `record #${row.id} does not hold` };
+      prev = row.hash;
+    }
+    return { ok: true };
+  }
+
+  /**
    * Walks the chain from the first row (keyed links from `keyedFrom` on) and checks it against `checkpoint`, a head
    * whose signature the caller verified: the row it names must still be there with that hash. A checkpoint's
    * `keyedFrom` is trusted over the table's (which the table's writer could lower to recompute rows unkeyed).
