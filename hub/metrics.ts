@@ -88,6 +88,12 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  readonly apiBadRequests = new Counter({
+    name: "verge_api_bad_requests_total",
+    help: "HTTP API requests answered 400 (a bad body, query or page size), by route",
+    labelNames: ["route"] as const,
+    registers: [this.registry],
+  });
   readonly auditCheckpoints = new Counter({
     name: "verge_audit_checkpoints_total",
     help: "Signed checkpoints of the audit chain's head: written, refused (the log does not extend the last one), failed (not written)",

@@ -76,12 +76,19 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   const app = Fastify({ loggerInstance: httpLogger, bodyLimit: 1024 * 1024 });
 
   app.setErrorHandler((err, request, reply) => {
+    // Bad input is counted by route (the route's pattern, so the label set stays small) and logged with its context.
+    const badRequest = (message: string) => {
+      deps.metrics.apiBadRequests.inc({ route: request.routeOptions.url ?? "unknown" });
+      request.log.warn({ url: request.url, problem: message }, "bad request");
+    };
     if (err instanceof HubError) {
+      if (err.code === "bad_request") badRequest(err.message);
       if (err.code === "internal") request.log.error({ err }, "internal error");
       return reply.code(err.httpStatus).send({ error: { code: err.code, message: err.message } });
     }
     const e = err as { statusCode?: number; code?: string; message: string };
     if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
+      if (e.statusCode === 400) badRequest(e.message);
       return reply.code(e.statusCode).send({ error: { code: "bad_request", message: e.message } });
     }
     request.log.error({ err, url: request.url }, "unhandled error");

@@ -79,6 +79,9 @@ describe("a device's transitions", () => {
       expect(res.status, query).toBe(400);
       expect(res.body.error, query).toEqual({ code: "bad_request", message });
     }
+    // each refusal is counted by route
+    const metrics = await (await fetch(`${h.hub.addresses.httpUrl}/metrics`)).text();
+    expect(metrics).toContain('verge_api_bad_requests_total{route="/api/devices/:id/transitions"} 5');
     // the device view shows the last 20 of them, not the whole history
     const shown = await h.api<{ transitions: Array<{ seq: number }> }>("GET", `/api/devices/${dev.id}`);
     expect(shown.body.transitions.map((t) => t.seq)).toEqual(Array.from({ length: 20 }, (_, i) => TRANSITIONS - 19 + i));
