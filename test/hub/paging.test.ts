@@ -3,6 +3,7 @@
 // answer stays small, and each other list route with its defaults and its refusals.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pb, stateToWire, topics } from "../../proto/index.js";
+import { verge } from "../helpers/cli.js";
 import { connectAsDevice, enroll, startTestHub } from "../helpers/hub.js";
 import type { TestHub } from "../helpers/hub.js";
 import { makeRelease } from "../helpers/rollouts.js";
@@ -161,4 +162,28 @@ describe("every other list", () => {
     expect(bad.body.error.code).toBe("bad_request");
     expect(bad.body.error.message).toContain("pageSize");
   });
+});
+
+describe("the CLI reads every page where it shows a whole list", () => {
+  it("rollout status -o json has all 500 devices, device show --all-transitions all 1,200, audit list --all every record", async () => {
+    const env = { VERGE_HUB_URL: h.hub.addresses.httpUrl, VERGE_TOKEN: h.adminToken };
+    const status = await verge(["rollout", "status", "ro-page", "-o", "json"], env);
+    expect(status.code, status.stderr).toBe(0);
+    const view = JSON.parse(status.stdout) as { devices: Array<{ deviceId: string }>; progress: { total: number } };
+    expect(view.devices).toHaveLength(FLEET);
+    expect(new Set(view.devices.map((d) => d.deviceId)).size).toBe(FLEET);
+
+    const shown = await verge(["device", "show", "chatty", "-o", "json"], env);
+    expect((JSON.parse(shown.stdout) as { transitions: unknown[] }).transitions).toHaveLength(20);
+    const all = await verge(["device", "show", "chatty", "--all-transitions", "-o", "json"], env);
+    expect(all.code, all.stderr).toBe(0);
+    expect((JSON.parse(all.stdout) as { transitions: Array<{ seq: number }> }).transitions.map((t) => t.seq)).toEqual(Array.from({ length: TRANSITIONS }, (_, i) => i + 1));
+
+    const total = (await h.api<Page>("GET", "/api/audit")).body.totalCount;
+    expect(total).toBeGreaterThan(FLEET);
+    const records = await verge(["audit", "list", "--all", "-o", "json"], env);
+    expect((JSON.parse(records.stdout) as { records: unknown[] }).records).toHaveLength(total);
+    const limited = await verge(["audit", "list", "--limit", "300"], env);
+    expect(limited.stdout.trimEnd().split("\n").at(-1)).toBe(`300 of ${total} records: --limit N or --all for more`);
+  }, 60_000);
 });
