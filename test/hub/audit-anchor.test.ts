@@ -2,7 +2,7 @@
 // HTTP requests, the checkpoint file beside the database, the retained MQTT topic read by a real SCADA client, the
 // built `verge` binary for list and verify. Plus a database from before migration 0010 that still verifies.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import mqtt from "mqtt";
@@ -147,6 +147,34 @@ describe("signed checkpoints of the chain head", () => {
     } finally {
       await device.endAsync();
     }
+  });
+});
+
+describe("the retained copy of the checkpoint", () => {
+  it("with level persistence it outlives a restart: rows cut from the end and the checkpoint file removed are still caught", async () => {
+    const dir = newDir();
+    const mqttLevel = { mqtt: { host: "127.0.0.1", port: 0, persistence: "level" as const } };
+    const h = await hubIn(dir, mqttLevel);
+    for (const name of ["a", "b", "c"]) expect((await h.api("POST", "/api/tokens", { name, role: "viewer" })).status).toBe(201);
+    const before = await h.api<{ ok: boolean; head: { id: number } }>("GET", "/api/audit/verify");
+    expect(before.body.ok).toBe(true);
+    const head = before.body.head.id;
+    await h.stop();
+    hubs.splice(hubs.indexOf(h), 1);
+
+    // the intruder cuts the last two rows and removes the checkpoint file while the hub is down
+    const db = new Database(join(dir, "verge.db"));
+    try {
+      db.exec("DROP TRIGGER audit_log_no_delete");
+      db.prepare("DELETE FROM audit_log WHERE id > ?").run(head - 2);
+    } finally {
+      db.close();
+    }
+    rmSync(join(dir, "audit-checkpoints.jsonl"));
+
+    const again = await hubIn(dir, mqttLevel, h.adminToken);
+    const after = await again.api<{ ok: boolean; missing: { fromId: number; toId: number }; checkpoint: { source: string } }>("GET", "/api/audit/verify");
+    expect(after.body).toMatchObject({ ok: false, missing: { fromId: head - 1, toId: head }, checkpoint: { source: `retained MQTT ${topics.auditCheckpoint}` } });
   });
 });
 
