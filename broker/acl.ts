@@ -98,7 +98,8 @@ function hasWildcard(filter: string): boolean {
 /**
  * Decides one SUBSCRIBE filter. A device: exactly its own `desired` and `cmd`, and the manifest of a named release,
  * never a wildcard (every retained manifest it does not need is bytes paid on a cellular plan). The hub: anything
- * under the topic root. SCADA: filters inside `verge/v1/rollouts/`, and `verge/v1/fleet/status` (the freeze).
+ * under the topic root. SCADA: filters inside `verge/v1/rollouts/`, `verge/v1/fleet/status` (the freeze) and
+ * `verge/v1/audit/checkpoint` (signed audit checkpoints, so copies of them live outside the hub).
  * Also used for delivery (`authorizeForward`): a concrete topic is a filter without wildcards.
  */
 export function checkSubscribe(principal: Principal, _clientId: string, topicFilter: string): SubscribeVerdict {
@@ -114,6 +115,6 @@ export function checkSubscribe(principal: Principal, _clientId: string, topicFil
     case "hub":
       return topicFilter.startsWith(ROOT_PREFIX) ? { ok: true } : { ok: false, reason: "not_allowed" };
     case "scada":
-      return topicFilter.startsWith(ROLLOUTS_PREFIX) || topicFilter === topics.fleetStatus ? { ok: true } : { ok: false, reason: "not_allowed" };
+      return topicFilter.startsWith(ROLLOUTS_PREFIX) || topicFilter === topics.fleetStatus || topicFilter === topics.auditCheckpoint ? { ok: true } : { ok: false, reason: "not_allowed" };
   }
 }

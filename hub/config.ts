@@ -170,6 +170,15 @@ export const hubConfigSchema = z
         maxEventsPerSecond: 1_000_000,
         seqReorderWindow: 10_000,
       }),
+    audit: z
+      .object({
+        /** Repeated denials from one source (address or token, reason, route) within this long share one audit row. */
+        denialFoldMs: durationMs.default(60_000),
+        /** A signed checkpoint of the audit chain's head follows a write within this long (hub/audit-checkpoints.ts). */
+        checkpointDebounceMs: durationMs.default(1000),
+      })
+      .strict()
+      .default({ denialFoldMs: 60_000, checkpointDebounceMs: 1000 }),
     diagnostics: z
       .object({
         /** Largest bundle a device may upload (what it declares in Content-Range); agents cut their logs to fit. */

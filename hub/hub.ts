@@ -1,5 +1,6 @@
 // Composition root of the hub process: config, logger and adapters wired explicitly. Starts the embedded broker,
 // the hub's MQTT session, and the HTTP server; stops them in reverse order.
+import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
@@ -10,6 +11,7 @@ import { SqliteCredentialStore } from "../broker/credentials-sqlite.js";
 import { generateSecret, hashSecret } from "../broker/secrets.js";
 import { ArtifactStore } from "./artifact-store.js";
 import { Auditor } from "./audit.js";
+import { AuditCheckpoints, CHECKPOINT_TOPIC } from "./audit-checkpoints.js";
 import type { HubConfig } from "./config.js";
 import { openDatabase } from "./db/database.js";
 import type { Db } from "./db/database.js";
@@ -120,13 +122,15 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
   };
   try {
     const keys = loadOrCreateKeys(config.dataDir);
+    // The audit chain's HMAC key: a file beside the other keys, never in the database (hub/repos/audit.repo.ts).
+    const auditKey = Buffer.from(loadOrCreateSecret(join(config.dataDir, "keys", "audit-chain.key"), () => randomBytes(32).toString("hex")).secret, "hex");
     const repos = {
       devices: new DevicesRepo(db),
       releases: new ReleasesRepo(db),
       rollouts: new RolloutsRepo(db),
       telemetry: new TelemetryRepo(db),
       tokens: new TokensRepo(db),
-      audit: new AuditRepo(db),
+      audit: new AuditRepo(db, auditKey),
       kpi: new KpiRepo(db),
       cohorts: new CohortsRepo(db),
       brakes: new BrakesRepo(db),
@@ -134,8 +138,8 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       diagnostics: new DiagnosticsRepo(db),
       webhooks: new WebhooksRepo(db),
     };
-    const auditor = new Auditor(repos.audit, logger.child({ module: "audit" }), now);
     const metrics = new HubMetrics();
+    const auditor = new Auditor(repos.audit, logger.child({ module: "audit" }), now, { denialFoldMs: config.audit.denialFoldMs, onFolded: () => metrics.auditDenialsFolded.inc() });
     metrics.registerDatabaseGauges(db, now);
 
     // The hub's own MQTT credential: a secret file in the data dir, its hash in mqtt_principals.
@@ -262,12 +266,32 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
 
     await mqttClient.start();
     cleanups.push(() => mqttClient.stop());
+    // Signed checkpoints of the audit chain's head: a file beside the database and a retained topic. Stopped before
+    // the MQTT session (cleanups run in reverse), after the folded denials are written.
+    const checkpoints = new AuditCheckpoints({
+      audit: repos.audit,
+      key: keys.hub,
+      file: join(config.dataDir, "audit-checkpoints.jsonl"),
+      publish: (payload) => mqttClient.publish(CHECKPOINT_TOPIC, payload, { retain: true, qos: 1 }),
+      readRetained: () => readRetained(broker, CHECKPOINT_TOPIC),
+      logger: logger.child({ module: "audit-checkpoints" }),
+      metrics,
+      now,
+      debounceMs: config.audit.checkpointDebounceMs,
+    });
+    auditor.onAppend(() => checkpoints.changed());
+    await checkpoints.start();
+    cleanups.push(async () => {
+      auditor.flush();
+      await checkpoints.stop();
+    });
 
     const http = buildHttpServer({
       logger,
       metrics,
       auditor,
       audit: repos.audit,
+      checkpoints,
       tokens: repos.tokens,
       devices: repos.devices,
       telemetry: repos.telemetry,
@@ -339,6 +363,13 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
     await stopAll();
     throw err;
   }
+}
+
+/** The retained message of `topic` in the embedded broker's store, if any. */
+async function readRetained(broker: RunningBroker, topic: string): Promise<string | undefined> {
+  const { persistence } = broker.aedes as unknown as { persistence: { createRetainedStream(pattern: string): AsyncIterable<{ payload: Buffer | string }> } };
+  for await (const packet of persistence.createRetainedStream(topic)) return packet.payload.toString();
+  return undefined;
 }
 
 /** How long a stopping hub lets open HTTP exchanges (a download, an upload) finish before it drops them. */

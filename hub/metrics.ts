@@ -88,6 +88,24 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  readonly apiBadRequests = new Counter({
+    name: "verge_api_bad_requests_total",
+    help: "HTTP API requests answered 400 (a bad body, query or page size), by route",
+    labelNames: ["route"] as const,
+    registers: [this.registry],
+  });
+  readonly auditCheckpoints = new Counter({
+    name: "verge_audit_checkpoints_total",
+    help: "Signed checkpoints of the audit chain's head: written, refused (the log does not extend the last one), failed (not written)",
+    labelNames: ["result"] as const,
+    registers: [this.registry],
+  });
+  readonly auditDenialsFolded = new Counter({
+    name: "verge_audit_denials_folded_total",
+    help: "Refused API requests counted into a folded audit row instead of a row of their own",
+    registers: [this.registry],
+  });
+
   readonly diagnosticsRequested = new Counter({
     name: "verge_diagnostics_bundles_requested_total",
     help: "Diagnostic bundles asked of devices, by trigger (operator, auto: after a failed deployment)",

@@ -24,6 +24,8 @@ export const topics = {
   rolloutEvents: (rolloutId: string) => `${TOPIC_ROOT}/rollouts/${rolloutId}/events`,
   /** Retained JSON for SCADA: the fleet-wide freeze and the disabled cohorts. */
   fleetStatus: `${TOPIC_ROOT}/fleet/status`,
+  /** Retained JSON: the newest signed checkpoint of the hub's audit chain (hub/audit-checkpoints.ts); SCADA may read it. */
+  auditCheckpoint: `${TOPIC_ROOT}/audit/checkpoint`,
   /** What the hub subscribes to for device telemetry. */
   allUp: `${TOPIC_ROOT}/devices/+/up/+`,
   allStatus: `${TOPIC_ROOT}/devices/+/status`,

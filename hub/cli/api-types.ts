@@ -1,6 +1,7 @@
 // The API's response shapes the CLI reads, as types only (nothing of the hub is loaded at run time). Where the hub
 // exports the type it is used directly, so a shape change there breaks the CLI's typecheck.
-import type { AuditRecord } from "../repos/audit.repo.js";
+import type { AuditRecord, AuditVerification } from "../repos/audit.repo.js";
+import type { SignedCheckpoint } from "../audit-checkpoints.js";
 import type { PrincipalRecord } from "../repos/devices.repo.js";
 import type { TransitionRecord } from "../repos/telemetry.repo.js";
 import type { ApiToken } from "../repos/tokens.repo.js";
@@ -33,4 +34,13 @@ export type DeviceDetail = ReturnType<DevicesService["show"]>;
 export type ScadaPrincipal = PrincipalRecord;
 export type CreatedScada = ScadaCredential;
 
-export type AuditVerify = { ok: true; count: number } | { ok: false; count: number; brokenId: number; problem: string };
+/** GET/POST /api/audit/verify; `checkpointRefused` when the checkpoint given does not verify (nothing else is checked then). */
+export type AuditVerify = Partial<AuditVerification> & { ok: boolean; problems: string[]; checkpointRefused?: string };
+
+/** GET /api/audit/checkpoint: the newest signed checkpoint, where it came from, and the hub key to check it with. */
+export interface AuditCheckpointAnswer {
+  checkpoint: SignedCheckpoint | null;
+  source: string | null;
+  keyId: string;
+  publicKey: string;
+}

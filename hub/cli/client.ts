@@ -1,6 +1,9 @@
 // The CLI's HTTP client: bearer token, JSON, and API errors turned into CliError with an exit code.
 import { openAsBlob } from "node:fs";
 
+/** The largest page the hub serves (hub/http/routes/paging.ts PAGE_SIZE_MAX). */
+export const PAGE_SIZE_MAX = 1000;
+
 /** Exit codes of `verge` (documented in `verge --help`). */
 export const EXIT = {
   ok: 0,
@@ -10,6 +13,7 @@ export const EXIT = {
   auth: 4, // missing/invalid token, or the token's role is not enough
   notFound: 5, // the named device, release or rollout does not exist
   unmet: 6, // rollout validate: a stage criterion is not met
+  untrusted: 7, // audit verify --checkpoint: the checkpoint is not signed by this hub's key
 } as const;
 
 export class CliError extends Error {
@@ -42,6 +46,22 @@ export class ApiClient {
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "") q.set(k, String(v));
     const qs = q.toString();
     return this.request<T>("GET", qs ? `${path}?${qs}` : path);
+  }
+
+  /**
+   * A paged list of the API (`?page=&pageSize=`, answers with `totalPages`), read page after page until `max` items
+   * or the last page: what the CLI uses wherever it shows a whole list. `key` names the items in the answer.
+   */
+  async getAll<T>(path: string, key: string, query: Record<string, string | number | boolean | undefined> = {}, max = Number.POSITIVE_INFINITY): Promise<{ items: T[]; totalCount: number }> {
+    const items: T[] = [];
+    const pageSize = Math.min(PAGE_SIZE_MAX, Number.isFinite(max) ? Math.max(1, max) : PAGE_SIZE_MAX);
+    for (let page = 1; ; page++) {
+      const res = await this.get<Record<string, unknown> & { totalPages: number; totalCount: number }>(path, { ...query, page, pageSize });
+      const batch = res[key];
+      if (!Array.isArray(batch)) throw new CliError(`the hub's answer to ${path} has no "${key}" list`, EXIT.failed);
+      items.push(...(batch as T[]).slice(0, max - items.length));
+      if (items.length >= max || page >= res.totalPages || batch.length === 0) return { items, totalCount: res.totalCount };
+    }
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -39,12 +39,13 @@ Hub and token, first found wins:
 Exit codes:
   0  done (rollout status --watch: the rollout completed)
   1  the hub refused or failed the operation (the message says why); rollout status --watch: the rollout was
-     cancelled or rolled back; audit verify: the chain is broken; device import: a row failed
+     cancelled or rolled back; audit verify: the chain is broken or rows are missing; device import: a row failed
   2  bad command line or config file
   3  the hub could not be reached
   4  no token, invalid or revoked token, or the token's role is not allowed to do this
   5  the named device, release, rollout, plan, token, cohort or incident does not exist
   6  rollout validate: a stage's entry or exit criterion is not met (the output names it)
+  7  audit verify --checkpoint: the checkpoint is refused (not signed by this hub's key)
 
 From nothing to a rollout:
   export VERGE_HUB_URL=http://127.0.0.1:8080 VERGE_TOKEN=vrg_...
@@ -63,7 +64,8 @@ Access and accountability:
   verge token create ci --role release-manager                # roles: viewer, operator, release-manager, admin
   verge scada create tms-north                                # read-only MQTT credential for rollout topics
   verge audit list --since 1h
-  verge audit verify
+  verge audit verify                                          # chain + signed checkpoint of its head
+  verge audit checkpoint export --out FILE                    # keep one elsewhere; later: verify --checkpoint FILE
   verge webhook list                                          # notifications: delivered, failing, given up
 
 Every command has its own --help with examples, e.g. verge rollout status --help.`,

@@ -1,4 +1,5 @@
-// Bearer-token authentication and role checks for /api. Every refusal is answered 401/403, counted and audited.
+// Bearer-token authentication and role checks for /api. Every refusal is answered 401/403, counted and audited;
+// repeats from one source (address or token, reason, route) are folded into one audit row per interval (hub/audit.ts).
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Auditor } from "../audit.js";
 import { HubError } from "../errors.js";
@@ -33,12 +34,12 @@ export function makeAuthHook(tokens: TokensRepo, auditor: Auditor, metrics: HubM
     const token = header?.startsWith("Bearer ") ? tokens.authenticate(header.slice(7).trim(), now()) : undefined;
     if (!token) {
       metrics.apiDenied.inc({ reason: "unauthenticated" });
-      auditor.record({ actor: `anonymous@${request.ip}`, action: what, target, result: "denied", reason: header ? "invalid or revoked token" : "no bearer token" });
+      auditor.denied({ actor: `anonymous@${request.ip}`, action: what, target, reason: header ? "invalid or revoked token" : "no bearer token", source: request.ip });
       throw new HubError("unauthenticated", header ? "the bearer token is invalid or revoked" : "missing Authorization: Bearer <token>");
     }
     if (!roleAtLeast(token.role, need)) {
       metrics.apiDenied.inc({ reason: "forbidden" });
-      auditor.record({ actor: actorOf(token), action: what, target, result: "denied", reason: `role ${token.role} < ${need}` });
+      auditor.denied({ actor: actorOf(token), action: what, target, reason: `role ${token.role} < ${need}`, source: `${actorOf(token)}@${request.ip}` });
       throw new HubError("forbidden", `${what} needs role ${need}; token "${token.name}" has role ${token.role}`);
     }
     request.principal = token;

@@ -12,6 +12,7 @@ import type { TokensRepo } from "../repos/tokens.repo.js";
 import type { TelemetryRepo } from "../repos/telemetry.repo.js";
 import type { DevicesRepo } from "../repos/devices.repo.js";
 import type { AuditRepo } from "../repos/audit.repo.js";
+import type { AuditCheckpoints } from "../audit-checkpoints.js";
 import type { RegistryService } from "../services/registry.service.js";
 import type { ReleasesService } from "../services/releases.service.js";
 import type { RolloutsService } from "../services/rollouts.service.js";
@@ -35,12 +36,14 @@ import type { WebhooksService } from "../services/webhooks.service.js";
 import { registerCriteriaRoutes } from "./routes/criteria.js";
 import type { CriteriaService } from "../services/criteria.service.js";
 import { actorOf, makeAuthHook } from "./auth.js";
+import { PAGE_SIZE_MAX, pageInfo, pageRequest } from "./routes/paging.js";
 
 export interface HttpDeps {
   logger: Logger;
   metrics: HubMetrics;
   auditor: Auditor;
   audit: AuditRepo;
+  checkpoints: AuditCheckpoints;
   tokens: TokensRepo;
   devices: DevicesRepo;
   telemetry: TelemetryRepo;
@@ -66,13 +69,6 @@ function actor(request: FastifyRequest): string {
   return actorOf(request.principal);
 }
 
-function paging(q: { page?: string; pageSize?: string }): { page: number; pageSize: number } {
-  const page = q.page === undefined ? 1 : Number(q.page);
-  const pageSize = q.pageSize === undefined ? 50 : Number(q.pageSize);
-  if (!Number.isInteger(page) || page < 1) throw new HubError("bad_request", `page must be a whole number >= 1, got "${q.page}"`);
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new HubError("bad_request", `pageSize must be a whole number from 1 to 1000, got "${q.pageSize}"`);
-  return { page, pageSize };
-}
 
 export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   // Per-request access logs at info would drown the log at fleet scale: the HTTP logger starts at warn.
@@ -80,12 +76,19 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   const app = Fastify({ loggerInstance: httpLogger, bodyLimit: 1024 * 1024 });
 
   app.setErrorHandler((err, request, reply) => {
+    // Bad input is counted by route (the route's pattern, so the label set stays small) and logged with its context.
+    const badRequest = (message: string) => {
+      deps.metrics.apiBadRequests.inc({ route: request.routeOptions.url ?? "unknown" });
+      request.log.warn({ url: request.url, problem: message }, "bad request");
+    };
     if (err instanceof HubError) {
+      if (err.code === "bad_request") badRequest(err.message);
       if (err.code === "internal") request.log.error({ err }, "internal error");
       return reply.code(err.httpStatus).send({ error: { code: err.code, message: err.message } });
     }
     const e = err as { statusCode?: number; code?: string; message: string };
     if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
+      if (e.statusCode === 400) badRequest(e.message);
       return reply.code(e.statusCode).send({ error: { code: "bad_request", message: e.message } });
     }
     request.log.error({ err, url: request.url }, "unhandled error");
@@ -123,7 +126,11 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       api.post("/releases", { config: { role: "release-manager" } }, async (request, reply) =>
         reply.code(201).send({ release: deps.releases.create(request.body, actor(request)) }),
       );
-      api.get("/releases", { config: { role: "viewer" } }, async () => ({ releases: deps.releases.list() }));
+      api.get("/releases", { config: { role: "viewer" } }, async (request) => {
+        const req = pageRequest(request.query);
+        const { releases, totalCount } = deps.releases.page(req);
+        return { releases, ...pageInfo(req, totalCount) };
+      });
       api.get<{ Params: { id: string } }>("/releases/:id", { config: { role: "viewer" } }, async (request) => ({ release: deps.releases.get(request.params.id) }));
 
       api.post("/rollouts", { config: { role: "release-manager" } }, async (request, reply) =>
@@ -134,22 +141,26 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
         const q = request.query;
         const statuses = ["draft", "active", "paused", "completed", "cancelled", "rolled_back"];
         if (q.status && !statuses.includes(q.status)) throw new HubError("bad_request", `status must be one of ${statuses.join(", ")}`);
-        const { page, pageSize } = paging(q);
+        const req = pageRequest(q);
         const filter = { ...(q.status ? { status: q.status as RolloutStatus } : {}), ...(q.releaseId ? { releaseId: q.releaseId } : {}) };
         const totalCount = deps.rollouts.count(filter);
-        const rollouts = deps.rollouts.page(filter, pageSize, (page - 1) * pageSize).map((r) => {
+        const rollouts = deps.rollouts.page(filter, req.limit, req.offset).map((r) => {
           const v = deps.rollouts.status(r.id, { devices: false });
           return { ...r, activeStage: v.activeStage, gates: v.gates, brakes: v.brakes, progress: v.counts };
         });
-        return { rollouts, freeze: deps.brakes.status(), page, pageSize, totalCount, totalPages: Math.max(1, Math.ceil(totalCount / pageSize)) };
+        return { rollouts, freeze: deps.brakes.status(), ...pageInfo(req, totalCount) };
       });
       // A rollout's device view links each device's diagnostics bundle asked during the rollout (e.g. after its failure).
       const withDiagnostics = <T extends { deviceId: string }>(rolloutId: string, devices: T[]) => {
         const links = deps.diagnostics.linksForRollout(rolloutId);
         return devices.map((x) => ({ ...x, diagnostics: links.get(x.deviceId) ?? null }));
       };
-      api.get<{ Params: { id: string } }>("/rollouts/:id", { config: { role: "viewer" } }, async (request) => {
-        const view = deps.rollouts.status(request.params.id);
+      // The summary, progress counts and stages, with the first page of devices (?devices=N, 0 for none: what
+      // `rollout status --watch` polls); every device page by page from /rollouts/:id/devices.
+      api.get<{ Params: { id: string }; Querystring: { devices?: string } }>("/rollouts/:id", { config: { role: "viewer" } }, async (request) => {
+        const n = request.query.devices;
+        if (n !== undefined && !(/^\d+$/.test(n) && Number(n) <= PAGE_SIZE_MAX)) throw new HubError("bad_request", `devices must be a whole number from 0 to ${PAGE_SIZE_MAX}, got "${n}"`);
+        const view = deps.rollouts.status(request.params.id, n === undefined ? {} : { devices: Number(n) });
         return { ...view, devices: withDiagnostics(request.params.id, view.devices) };
       });
       api.get<{ Params: { id: string }; Querystring: { stage?: string; state?: string; page?: string; pageSize?: string } }>(
@@ -160,15 +171,20 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
           const states = q.state ? q.state.split(",") : [];
           const bad = states.filter((x) => !(DEPLOYMENT_STATES as readonly string[]).includes(x));
           if (bad.length) throw new HubError("bad_request", `unknown state ${bad.join(", ")}: use ${DEPLOYMENT_STATES.join(", ")}`);
-          const { page, pageSize } = paging(q);
+          const req = pageRequest(q);
           const filter = { ...(q.stage ? { stage: q.stage } : {}), ...(states.length ? { states: states as DeploymentStateName[] } : {}) };
-          const { devices, totalCount } = deps.rollouts.devicesPage(request.params.id, filter, pageSize, (page - 1) * pageSize);
-          return { devices: withDiagnostics(request.params.id, devices), page, pageSize, totalCount, totalPages: Math.max(1, Math.ceil(totalCount / pageSize)) };
+          const { devices, totalCount } = deps.rollouts.devicesPage(request.params.id, filter, req.limit, req.offset);
+          return { devices: withDiagnostics(request.params.id, devices), ...pageInfo(req, totalCount) };
         },
       );
-      api.get<{ Params: { id: string }; Querystring: { after?: string } }>("/rollouts/:id/events", { config: { role: "viewer" } }, async (request) => ({
-        events: deps.rollouts.events(request.params.id, Number(request.query.after ?? 0) || 0),
-      }));
+      // Oldest first, a page at a time; ?after=ID reads on from an event already seen.
+      api.get<{ Params: { id: string }; Querystring: { after?: string } }>("/rollouts/:id/events", { config: { role: "viewer" } }, async (request) => {
+        const req = pageRequest(request.query);
+        const after = request.query.after;
+        if (after !== undefined && !/^\d+$/.test(after)) throw new HubError("bad_request", `after must be an event id (a whole number), got "${after}"`);
+        const { events, totalCount } = deps.rollouts.events(request.params.id, Number(after ?? 0), req);
+        return { events, ...pageInfo(req, totalCount) };
+      });
       const verbs: Array<[string, "operator" | "release-manager", (id: string, body: unknown, actor: string) => Promise<unknown>]> = [
         ["pause", "operator", (id, body, who) => deps.rollouts.pause(id, body, who)],
         ["resume", "operator", (id, body, who) => deps.rollouts.resume(id, body, who)],
@@ -198,7 +214,11 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
         ...(await deps.brakes.setCohort(request.params.name, true, request.body, actor(request))),
         cohort: deps.cohorts.get(request.params.name),
       }));
-      api.get("/cohorts", { config: { role: "viewer" } }, async () => ({ cohorts: deps.cohorts.list() }));
+      api.get("/cohorts", { config: { role: "viewer" } }, async (request) => {
+        const req = pageRequest(request.query);
+        const cohorts = deps.cohorts.list();
+        return { cohorts: cohorts.slice(req.offset, req.offset + req.limit), ...pageInfo(req, cohorts.length) };
+      });
       api.get<{ Params: { name: string } }>("/cohorts/:name", { config: { role: "viewer" } }, async (request) => ({ cohort: deps.cohorts.get(request.params.name) }));
       api.post("/cohorts", { config: { role: "release-manager" } }, async (request, reply) => reply.code(201).send({ cohort: deps.cohorts.create(request.body, actor(request)) }));
       api.post<{ Params: { name: string } }>("/cohorts/:name/members", { config: { role: "release-manager" } }, async (request) => ({
@@ -216,18 +236,21 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
 
       api.get<{ Querystring: { status?: "open" | "closed"; releaseId?: string } }>("/incidents", { config: { role: "viewer" } }, async (request) => {
         if (request.query.status && !["open", "closed"].includes(request.query.status)) throw new HubError("bad_request", "status must be open or closed");
-        return {
-          incidents: deps.incidents.list({ ...(request.query.status ? { status: request.query.status } : {}), ...(request.query.releaseId ? { releaseId: request.query.releaseId } : {}) }),
-        };
+        const req = pageRequest(request.query);
+        const filter = { ...(request.query.status ? { status: request.query.status } : {}), ...(request.query.releaseId ? { releaseId: request.query.releaseId } : {}) };
+        const { incidents, totalCount } = deps.incidents.page(filter, req);
+        return { incidents, ...pageInfo(req, totalCount) };
       });
       api.post("/incidents", { config: { role: "operator" } }, async (request, reply) => reply.code(201).send({ incident: await deps.incidents.open(request.body, actor(request)) }));
       api.post<{ Params: { id: string } }>("/incidents/:id/close", { config: { role: "operator" } }, async (request) => ({
         incident: await deps.incidents.close(request.params.id, request.body, actor(request)),
       }));
 
-      api.get<{ Querystring: { limit?: string } }>("/telemetry/rejections", { config: { role: "viewer" } }, async (request) => ({
-        rejections: deps.telemetry.rejections(Math.min(Number(request.query.limit ?? 100) || 100, 1000)),
-      }));
+      // Newest first, a page at a time.
+      api.get("/telemetry/rejections", { config: { role: "viewer" } }, async (request) => {
+        const req = pageRequest(request.query);
+        return { rejections: deps.telemetry.rejections(req.limit, req.offset), ...pageInfo(req, deps.telemetry.countRejections()) };
+      });
       registerTokensRoutes(api, deps, actor);
       registerAuditRoutes(api, deps);
       registerWebhookRoutes(api, deps.webhooks, actor);

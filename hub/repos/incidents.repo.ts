@@ -36,11 +36,14 @@ export class IncidentsRepo {
     return row && toIncident(row);
   }
 
-  list(filter: { status?: "open" | "closed"; releaseId?: string } = {}): Incident[] {
-    const where: string[] = [];
-    if (filter.status) where.push("status = @status");
-    if (filter.releaseId) where.push("release_id = @releaseId");
-    return (this.db.prepare(`SELECT * FROM incidents ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY opened_at DESC, id`).all(filter) as Row[]).map(toIncident);
+  /** Newest first; a page of them when `page` is given. */
+  list(filter: { status?: "open" | "closed"; releaseId?: string } = {}, page?: { limit: number; offset: number }): Incident[] {
+    const sql = `SELECT * FROM incidents ${incidentWhere(filter)} ORDER BY opened_at DESC, id${page ? " LIMIT @limit OFFSET @offset" : ""}`;
+    return (this.db.prepare(sql).all({ ...filter, ...page }) as Row[]).map(toIncident);
+  }
+
+  count(filter: { status?: "open" | "closed"; releaseId?: string } = {}): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM incidents ${incidentWhere(filter)}`).get(filter) as { n: number }).n;
   }
 
   /** Open incidents that hold a rollout of `releaseId`: those linked to it, and fleet-wide ones (no release). */
@@ -74,4 +77,11 @@ function toIncident(r: Row): Incident {
     closedBy: r.closed_by as string | null,
     closeReason: r.close_reason as string | null,
   };
+}
+
+function incidentWhere(filter: { status?: "open" | "closed"; releaseId?: string }): string {
+  const where: string[] = [];
+  if (filter.status) where.push("status = @status");
+  if (filter.releaseId) where.push("release_id = @releaseId");
+  return where.length ? "WHERE " + where.join(" AND ") : "";
 }

@@ -97,8 +97,16 @@ export class ReleasesRepo {
     return row?.manifest_envelope;
   }
 
-  list(): Release[] {
-    return (this.db.prepare("SELECT * FROM releases ORDER BY counter DESC").all() as ReleaseRow[]).map((r) => this.toRelease(r));
+  /** Newest (highest counter) first; a page of them when `page` is given. */
+  list(page?: { limit: number; offset: number }): Release[] {
+    const rows = page
+      ? (this.db.prepare("SELECT * FROM releases ORDER BY counter DESC LIMIT ? OFFSET ?").all(page.limit, page.offset) as ReleaseRow[])
+      : (this.db.prepare("SELECT * FROM releases ORDER BY counter DESC").all() as ReleaseRow[]);
+    return rows.map((r) => this.toRelease(r));
+  }
+
+  count(): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM releases").get() as { n: number }).n;
   }
 
   private toRelease(r: ReleaseRow): Release {

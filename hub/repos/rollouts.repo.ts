@@ -534,12 +534,16 @@ export class RolloutsRepo {
     return this.events(e.rolloutId, { afterId: Number(info.lastInsertRowid) - 1, limit: 1 })[0]!;
   }
 
-  events(rolloutId: string, opts: { afterId?: number; types?: string[]; limit?: number } = {}): RolloutEvent[] {
-    const where = ["rollout_id = @rolloutId", "id > @afterId"];
-    if (opts.types?.length) where.push(`type IN (${opts.types.map((t) => `'${t.replace(/'/g, "")}'`).join(", ")})`);
+  events(rolloutId: string, opts: { afterId?: number; types?: string[]; limit?: number; offset?: number } = {}): RolloutEvent[] {
     return (
-      this.db.prepare(`SELECT * FROM rollout_events WHERE ${where.join(" AND ")} ORDER BY id LIMIT @limit`).all({ rolloutId, afterId: opts.afterId ?? 0, limit: opts.limit ?? 1000 }) as Row[]
+      this.db
+        .prepare(`SELECT * FROM rollout_events WHERE ${eventWhere(opts.types)} ORDER BY id LIMIT @limit OFFSET @offset`)
+        .all({ rolloutId, afterId: opts.afterId ?? 0, limit: opts.limit ?? 1000, offset: opts.offset ?? 0 }) as Row[]
     ).map(toEvent);
+  }
+
+  countEvents(rolloutId: string, opts: { afterId?: number; types?: string[] } = {}): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM rollout_events WHERE ${eventWhere(opts.types)}`).get({ rolloutId, afterId: opts.afterId ?? 0 }) as { n: number }).n;
   }
 
   /** The most recent `n` events, oldest first. */
@@ -779,4 +783,10 @@ function toEvent(r: Row): RolloutEvent {
     links: r.links_json ? (JSON.parse(r.links_json as string) as RolloutEvent["links"]) : [],
     details: r.details_json ? (JSON.parse(r.details_json as string) as Record<string, unknown>) : null,
   };
+}
+
+function eventWhere(types: string[] | undefined): string {
+  const where = ["rollout_id = @rolloutId", "id > @afterId"];
+  if (types?.length) where.push(`type IN (${types.map((t) => `'${t.replace(/'/g, "")}'`).join(", ")})`);
+  return where.join(" AND ");
 }

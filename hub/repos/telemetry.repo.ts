@@ -175,11 +175,35 @@ export class TelemetryRepo {
       .run(r);
   }
 
-  rejections(limit = 100): TelemetryRejection[] {
+  /** Newest first: `limit` of them from `offset`. */
+  rejections(limit = 100, offset = 0): TelemetryRejection[] {
     return this.statement(
-        "SELECT received_at AS receivedAt, device_id AS deviceId, topic, reason, detail, payload_size AS payloadSize FROM telemetry_rejections ORDER BY id DESC LIMIT ?",
+        "SELECT received_at AS receivedAt, device_id AS deviceId, topic, reason, detail, payload_size AS payloadSize FROM telemetry_rejections ORDER BY id DESC LIMIT ? OFFSET ?",
       )
-      .all(limit) as TelemetryRejection[];
+      .all(limit, offset) as TelemetryRejection[];
+  }
+
+  countRejections(): number {
+    return (this.statement("SELECT count(*) AS n FROM telemetry_rejections").get() as { n: number }).n;
+  }
+
+  /** One page of a device's transitions in the order the device made them (its seq), and how many there are. */
+  transitionsPage(deviceId: string, rolloutId: string | undefined, limit: number, offset: number): { transitions: TransitionRecord[]; totalCount: number } {
+    const params = { deviceId, rolloutId: rolloutId ?? null, limit, offset };
+    const where = "device_id = @deviceId AND (@rolloutId IS NULL OR rollout_id = @rolloutId)";
+    const rows = this.statement(
+      `SELECT device_id AS deviceId, seq, event_time AS eventTime, received_at AS receivedAt, rollout_id AS rolloutId, release_id AS releaseId,
+              from_state AS fromState, state, reason, detail, bytes_done AS bytesDone, bytes_total AS bytesTotal, desired_seq AS desiredSeq
+       FROM state_transitions WHERE ${where} ORDER BY seq LIMIT @limit OFFSET @offset`,
+    ).all(params);
+    const { n } = this.statement(`SELECT count(*) AS n FROM state_transitions WHERE ${where}`).get(params) as { n: number };
+    return { transitions: rows as TransitionRecord[], totalCount: n };
+  }
+
+  /** A device's latest `n` transitions, oldest first (a device view shows these, not its whole history). */
+  lastTransitions(deviceId: string, n: number): TransitionRecord[] {
+    const { n: total } = this.statement("SELECT count(*) AS n FROM state_transitions WHERE device_id = ?").get(deviceId) as { n: number };
+    return this.transitionsPage(deviceId, undefined, n, Math.max(0, total - n)).transitions;
   }
 
   /** A device's transitions in the order the device made them (its seq). */

@@ -92,12 +92,13 @@ export class WebhooksRepo {
   }
 
   /** Newest first. */
-  list(filter: { webhook?: string; status?: DeliveryStatus; limit: number }): WebhookDelivery[] {
-    const where: string[] = [];
-    if (filter.webhook) where.push("webhook = @webhook");
-    if (filter.status) where.push(STATUS_SQL[filter.status]);
-    const sql = `SELECT * FROM webhook_deliveries ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT @limit`;
-    return (this.db.prepare(sql).all({ webhook: filter.webhook ?? null, limit: filter.limit }) as Row[]).map(toDelivery);
+  list(filter: { webhook?: string; status?: DeliveryStatus; limit: number; offset?: number }): WebhookDelivery[] {
+    const sql = `SELECT * FROM webhook_deliveries ${deliveryWhere(filter)} ORDER BY id DESC LIMIT @limit OFFSET @offset`;
+    return (this.db.prepare(sql).all({ webhook: filter.webhook ?? null, limit: filter.limit, offset: filter.offset ?? 0 }) as Row[]).map(toDelivery);
+  }
+
+  count(filter: { webhook?: string; status?: DeliveryStatus }): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM webhook_deliveries ${deliveryWhere(filter)}`).get({ webhook: filter.webhook ?? null }) as { n: number }).n;
   }
 
   /** Per webhook name (configured or not): counts over the deliveries kept, and when its queue moves next. */
@@ -148,4 +149,11 @@ function toDelivery(r: Row): WebhookDelivery {
     deliveredAt: r.delivered_at as number | null,
     gaveUpAt: r.gave_up_at as number | null,
   };
+}
+
+function deliveryWhere(filter: { webhook?: string; status?: DeliveryStatus }): string {
+  const where: string[] = [];
+  if (filter.webhook) where.push("webhook = @webhook");
+  if (filter.status) where.push(STATUS_SQL[filter.status]);
+  return where.length ? `WHERE ${where.join(" AND ")}` : "";
 }

@@ -98,7 +98,7 @@ export class DevicesService {
     const [view] = this.views([device]);
     return {
       device: view!,
-      transitions: this.telemetry.transitions(id).slice(-20),
+      transitions: this.telemetry.lastTransitions(id, 20),
       activeRollout: this.devices.activeRollouts([id]).get(id) ?? null,
     };
   }

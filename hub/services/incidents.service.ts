@@ -58,7 +58,8 @@ export class IncidentsService {
     return incident;
   }
 
-  list(filter: { status?: "open" | "closed"; releaseId?: string } = {}): Incident[] {
-    return this.incidents.list(filter);
+  /** One page of incidents, newest first, and how many match. */
+  page(filter: { status?: "open" | "closed"; releaseId?: string }, page: { limit: number; offset: number }): { incidents: Incident[]; totalCount: number } {
+    return { incidents: this.incidents.list(filter, page), totalCount: this.incidents.count(filter) };
   }
 }

@@ -102,7 +102,8 @@ export class ReleasesService {
     return release;
   }
 
-  list(): Release[] {
-    return this.releases.list();
+  /** One page of releases, newest first, and how many there are. */
+  page(page: { limit: number; offset: number }): { releases: Release[]; totalCount: number } {
+    return { releases: this.releases.list(page), totalCount: this.releases.count() };
   }
 }

@@ -160,8 +160,11 @@ export interface RolloutStatusView {
   /** The REST shape users of similar tools expect. */
   counts: { total: number; pending: number; inProgress: number; succeeded: number; failed: number; cancelled: number; rolledBack: number };
   rollback: { requested: number; confirmed: number; overdue: number };
+  /** The first devicesPage.pageSize devices by device id; all of them page by page: GET /api/rollouts/{id}/devices. */
   devices: RolloutDevice[];
-  /** The latest 200 events, oldest first (all of them: events(id, afterId)). */
+  /** Which devices `devices` holds: page 1 of GET /api/rollouts/{id}/devices at that page size (pageSize 0: none). */
+  devicesPage: { page: number; pageSize: number; totalCount: number; totalPages: number };
+  /** The latest 200 events, oldest first (all of them: events(id, afterId, page)). */
   events: RolloutEventJson[];
 }
 
@@ -188,6 +191,9 @@ interface Outgoing {
   payload: Uint8Array | string;
   retain: boolean;
 }
+
+/** How many devices a rollout's status view carries unless asked otherwise (the rest: GET /api/rollouts/{id}/devices). */
+export const STATUS_DEVICES_DEFAULT = 50;
 
 export class RolloutsService {
   private queue: Promise<unknown> = Promise.resolve();
@@ -1395,7 +1401,11 @@ export class RolloutsService {
     });
   }
 
-  status(id: string, opts: { devices?: boolean } = {}): RolloutStatusView {
+  /**
+   * The rollout's summary, progress counts, stages, latest events and the first `devices` of its devices (default
+   * STATUS_DEVICES_DEFAULT; `false` or 0: none). The whole device list is paged: devicesPage().
+   */
+  status(id: string, opts: { devices?: false | number } = {}): RolloutStatusView {
     const rollout = this.d.rollouts.get(id);
     if (!rollout) throw notFound(`rollout ${id}`);
     const release = this.d.releases.get(rollout.releaseId)!;
@@ -1406,6 +1416,7 @@ export class RolloutsService {
     const ruleFiring = activeStageRuleFiring(snapshots, rules);
     const progress = this.d.rollouts.progress(id);
     const heldCounts = this.d.rollouts.heldCounts(id);
+    const deviceCount = opts.devices === false ? 0 : (opts.devices ?? STATUS_DEVICES_DEFAULT);
     return {
       rollout,
       release: { id: release.id, version: release.version, counter: release.counter },
@@ -1425,7 +1436,8 @@ export class RolloutsService {
         rolledBack: progress.rolled_back,
       },
       rollback: this.d.rollouts.rollbackCounts(id),
-      devices: opts.devices === false ? [] : this.d.rollouts.devices(id),
+      devices: deviceCount === 0 ? [] : this.d.rollouts.devices(id, { limit: deviceCount, offset: 0 }),
+      devicesPage: { page: 1, pageSize: deviceCount, totalCount: progress.total, totalPages: deviceCount === 0 ? 0 : Math.max(1, Math.ceil(progress.total / deviceCount)) },
       events: this.d.rollouts.lastEvents(id, 200).map(eventJson),
     };
   }
@@ -1447,9 +1459,10 @@ export class RolloutsService {
     return { devices: this.d.rollouts.devices(id, { ...filter, limit, offset }), totalCount: this.d.rollouts.countDevices(id, filter) };
   }
 
-  events(id: string, afterId = 0): RolloutEventJson[] {
+  /** One page of the rollout's events after `afterId`, oldest first, and how many there are after it. */
+  events(id: string, afterId: number, page: { limit: number; offset: number }): { events: RolloutEventJson[]; totalCount: number } {
     if (!this.d.rollouts.get(id)) throw notFound(`rollout ${id}`);
-    return this.d.rollouts.events(id, { afterId }).map(eventJson);
+    return { events: this.d.rollouts.events(id, { afterId, ...page }).map(eventJson), totalCount: this.d.rollouts.countEvents(id, { afterId }) };
   }
 }
 

@@ -146,15 +146,13 @@ export class WebhooksService {
     return new Map([...this.d.repo.figures()].map(([webhook, f]) => [webhook, f.pending]));
   }
 
-  deliveries(q: { webhook?: string; status?: string; limit?: string }): DeliveryView[] {
+  /** One page of deliveries, newest first (the page comes from the HTTP route: hub/http/routes/paging.ts). */
+  deliveries(q: { webhook?: string; status?: string }, page: { limit: number; offset: number }): { deliveries: DeliveryView[]; totalCount: number } {
     if (q.status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(q.status)) {
       throw badRequest(`status must be one of ${DELIVERY_STATUSES.join(", ")}, got "${q.status}"`);
     }
-    const limit = q.limit === undefined ? 100 : Number(q.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw badRequest(`limit must be a whole number from 1 to 1000, got "${q.limit}"`);
-    return this.d.repo
-      .list({ ...(q.webhook ? { webhook: q.webhook } : {}), ...(q.status ? { status: q.status as DeliveryStatus } : {}), limit })
-      .map(deliveryView);
+    const filter = { ...(q.webhook ? { webhook: q.webhook } : {}), ...(q.status ? { status: q.status as DeliveryStatus } : {}) };
+    return { deliveries: this.d.repo.list({ ...filter, ...page }).map(deliveryView), totalCount: this.d.repo.count(filter) };
   }
 
   /** Sends a `test` event to one webhook, through its queue like any other (behind what is already pending). */

@@ -73,6 +73,8 @@ describe("checkPublish", () => {
     ["hub on $SYS", hub, "$SYS/x", false, { ok: false, reason: "reserved_topic" }],
     ["scada on a rollout topic", scada, topics.rolloutEvents("r1"), false, { ok: false, reason: "not_allowed" }],
     ["scada anywhere", scada, "verge/v1/anything", false, { ok: false, reason: "not_allowed" }],
+    ["scada on the audit checkpoint", scada, topics.auditCheckpoint, true, { ok: false, reason: "not_allowed" }],
+    ["device on the audit checkpoint", dev, topics.auditCheckpoint, true, { ok: false, reason: "not_allowed" }],
   ];
   it.each(cases)("%s", (_name, who, topic, retain, expected) => {
     expect(checkPublish(who, who.username, topic, retain)).toEqual(expected);
@@ -103,6 +105,8 @@ describe("checkSubscribe", () => {
     ["scada all rollouts", scada, "verge/v1/rollouts/#", { ok: true }],
     ["scada all rollout status", scada, "verge/v1/rollouts/+/status", { ok: true }],
     ["scada one rollout's events", scada, topics.rolloutEvents("r1"), { ok: true }],
+    ["scada the audit checkpoint", scada, topics.auditCheckpoint, { ok: true }],
+    ["scada audit wildcard", scada, "verge/v1/audit/#", { ok: false, reason: "not_allowed" }],
     ["scada a device's desired", scada, topics.desired("dev-a"), { ok: false, reason: "not_allowed" }],
     ["scada all devices", scada, "verge/v1/devices/#", { ok: false, reason: "not_allowed" }],
     ["scada whole root", scada, "verge/v1/#", { ok: false, reason: "not_allowed" }],

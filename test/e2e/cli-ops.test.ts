@@ -153,7 +153,7 @@ describe("verge CLI: a rollout from the terminal", () => {
     // the operator verbs are in the audit log
     const audit = await verge(["audit", "list", "--action", "rollout.pause"], env);
     expect(audit.code, audit.stderr).toBe(0);
-    expect(audit.stdout).toMatch(/^ID\s+TIME\s+ACTOR\s+ACTION\s+TARGET\s+RESULT\s+REASON\n\d+\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+token:\S+\s+rollout\.pause\s+ro-ops\s+ok\s+shift change\n$/);
+    expect(audit.stdout).toMatch(/^ID\s+TIME\s+ACTOR\s+ACTION\s+TARGET\s+RESULT\s+COUNT\s+REASON\n\d+\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+token:\S+\s+rollout\.pause\s+ro-ops\s+ok\s+1\s+shift change\n$/);
     const auditJson = JSON.parse((await verge(["audit", "list", "--action", "rollout.pause", "--since", "1h", "-o", "json"], env)).stdout) as { records: Array<Record<string, unknown>> };
     expect(auditJson.records).toEqual([expect.objectContaining({ action: "rollout.pause", target: "ro-ops", result: "ok", reason: "shift change" })]);
     expect((await verge(["audit", "list", "--action", "rollout.pause", "--until", "2000-01-01T00:00:00Z"], env)).stdout).toBe("no audit records match\n");
@@ -195,6 +195,11 @@ describe("verge CLI: a rollout from the terminal", () => {
     const base = await verge(["rollout", "status", "ro-base", "--watch", "-o", "json"], env);
     expect(base.code).toBe(0);
     expect(base.stdout.trimEnd().split("\n")).toHaveLength(1);
+    // the watch polls the summary only (?devices=0): counts, no device list, whatever the rollout's size
+    const summary = JSON.parse(base.stdout) as { devices: unknown[]; devicesPage: { pageSize: number; totalCount: number }; progress: { total: number } };
+    expect(summary.devices).toEqual([]);
+    expect(summary.devicesPage).toMatchObject({ pageSize: 0, totalCount: summary.progress.total });
+    expect(summary.progress.total).toBeGreaterThan(0);
     expect((await verge(["rollout", "status", "nope", "--watch"], env)).code).toBe(5);
     expect((await verge(["rollout", "status", "ro-rb", "--watch"], { ...env, VERGE_HUB_URL: "http://127.0.0.1:1" })).code).toBe(3);
     expect((await verge(["rollout", "status", "ro-rb", "--watch", "--interval", "5"], env)).code).toBe(2);
@@ -269,12 +274,12 @@ describe("verge CLI: tokens and the audit log", () => {
     const revokes = JSON.parse((await verge(["audit", "list", "--action", "token.revoke", "--result", "ok", "-o", "json"], env)).stdout) as { records: Array<{ id: number; target: string; reason: string }> };
     expect(revokes.records).toEqual([expect.objectContaining({ target: id, reason: "laptop lost" })]);
     const denied = await verge(["audit", "list", "--result", "denied", "--since", "1h"], env);
-    expect(denied.stdout).toMatch(/token:\S+\(night-shift\)\s+GET \/api\/tokens\s+-\s+denied\s+role operator < admin/);
-    expect(denied.stdout).toMatch(/anonymous@\S+\s+GET \/api\/rollouts\s+-\s+denied\s+invalid or revoked token/);
+    expect(denied.stdout).toMatch(/token:\S+\(night-shift\)\s+GET \/api\/tokens\s+-\s+denied\s+1\s+role operator < admin/);
+    expect(denied.stdout).toMatch(/anonymous@\S+\s+GET \/api\/rollouts\s+-\s+denied\s+1\s+invalid or revoked token/);
 
     const intact = await verge(["audit", "verify"], env);
     expect(intact.code, intact.stderr).toBe(0);
-    expect(intact.stdout).toMatch(/^audit log intact: \d+ records\n$/);
+    expect(intact.stdout).toMatch(/^audit log intact: \d+ records, head #(\d+); matches the checkpoint of #\1 signed \S+ \S+ \(file .*audit-checkpoints\.jsonl\)\n$/);
 
     // someone with the database file rewrites the reason of the revocation
     const target = revokes.records[0]!.id;
@@ -284,7 +289,7 @@ describe("verge CLI: tokens and the audit log", () => {
     db.close();
 
     const broken = await verge(["audit", "verify"], env);
-    expect(broken).toMatchObject({ code: 1, stdout: "", stderr: `audit log BROKEN at record #${target}: content does not match its hash\n` });
+    expect(broken).toMatchObject({ code: 1, stdout: "", stderr: `audit log BROKEN at record #${target}:\n  record #${target}: content does not match its hash\n` });
     const brokenJson = await verge(["audit", "verify", "-o", "json"], env);
     expect(brokenJson.code).toBe(1);
     expect(JSON.parse(brokenJson.stdout)).toMatchObject({ ok: false, brokenId: target });

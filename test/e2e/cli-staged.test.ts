@@ -95,6 +95,8 @@ describe("verge CLI: staged rollouts", () => {
       return s.events.some((e) => e.type === "awaiting_approval") && s;
     });
     expect(waiting.stages[0]).toMatchObject({ name: "canary", status: "converged", awaitingApproval: true });
+    // rollout status reads every device page by page: all of them, not the status view's first page
+    expect(waiting.devices).toHaveLength(waiting.progress.total!);
 
     const table = await verge(["rollout", "status", "ro-staged"], env);
     expect(table.code).toBe(0);

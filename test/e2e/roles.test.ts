@@ -160,7 +160,7 @@ describe("tokens", () => {
 
     const [revoke] = await auditQuery(`action=token.revoke&target=${operator.token.id}`);
     expect(revoke).toMatchObject({ actor: ADMIN_ACTOR(), result: "ok", reason: "contract ended", details: { name: "contractor", role: "operator" } });
-    const [attempt] = await auditQuery("result=denied&limit=1");
+    const [attempt] = await auditQuery("result=denied&pageSize=1");
     expect(attempt).toMatchObject({ action: "GET /api/devices", reason: "invalid or revoked token", actor: expect.stringMatching(/^anonymous@/) as string });
 
     const again = await h.api<ApiError>("POST", `/api/tokens/${operator.token.id}/revoke`, { reason: "twice" });
@@ -245,7 +245,7 @@ describe("roles on a live rollout", () => {
 });
 
 describe("audit", () => {
-  it("filters by time and limit, newest first, and refuses bad filter values with the rule", async () => {
+  it("filters by time, pages newest first, and refuses bad filter values and page sizes with the rule", async () => {
     await createToken("a", "viewer");
     await createToken("b", "viewer");
     const all = await auditQuery("");
@@ -258,16 +258,18 @@ describe("audit", () => {
     expect(await auditQuery(`since=${first.at}&until=${all[0]!.at}`)).toEqual(all);
     expect(await auditQuery(`until=${first.at - 1}`)).toEqual([]);
     expect(await auditQuery(`since=${all[0]!.at + 60_000}`)).toEqual([]);
-    expect(await auditQuery("limit=1")).toEqual([all[0]]);
-    expect(await auditQuery("limit=1000")).toEqual(all);
+    expect(await auditQuery("pageSize=1")).toEqual([all[0]]);
+    expect(await auditQuery("pageSize=1&page=2")).toEqual([all[1]]);
+    expect(await auditQuery("pageSize=1000")).toEqual(all);
 
     const refusals: Array<[string, string]> = [
       ["result=bad", 'result: ok, denied or failed, got "bad"'],
       ["since=yesterday", 'since: epoch milliseconds or an ISO 8601 time like 2025-06-01T12:00:00Z, got "yesterday"'],
       ["until=2025-13-45", 'until: epoch milliseconds or an ISO 8601 time like 2025-06-01T12:00:00Z, got "2025-13-45"'],
-      ["limit=0", "limit: a whole number from 1 to 1000"],
-      ["limit=1001", "limit: a whole number from 1 to 1000"],
-      ["limit=ten", "limit: a whole number from 1 to 1000"],
+      ["pageSize=0", 'pageSize must be a whole number from 1 to 1000, got "0"'],
+      ["pageSize=1001", 'pageSize must be a whole number from 1 to 1000, got "1001"'],
+      ["pageSize=ten", 'pageSize must be a whole number from 1 to 1000, got "ten"'],
+      ["page=0", 'page must be a whole number >= 1, got "0"'],
       ["since=2000&until=1000", "since: since is after until"],
     ];
     for (const [query, message] of refusals) {
@@ -280,7 +282,7 @@ describe("audit", () => {
   it("an audit row altered in the SQLite file makes /api/audit/verify fail naming that row", async () => {
     const ci = await createToken("ci", "operator", "pipeline deploys");
     await createToken("grafana", "viewer");
-    expect((await h.api("GET", "/api/audit/verify", undefined, ci.secret)).body).toEqual({ ok: true, count: 3 });
+    expect((await h.api("GET", "/api/audit/verify", undefined, ci.secret)).body).toMatchObject({ ok: true, count: 3, problems: [] });
     const [row] = await auditQuery(`action=token.create&target=${ci.token.id}`);
     expect(row!.reason).toBe("pipeline deploys");
 
@@ -298,7 +300,7 @@ describe("audit", () => {
 
     const verify = await h.api("GET", "/api/audit/verify");
     expect(verify.status).toBe(200);
-    expect(verify.body).toEqual({ ok: false, count: 2, brokenId: row!.id, problem: "content does not match its hash" });
+    expect(verify.body).toMatchObject({ ok: false, count: 3, brokenId: row!.id, problem: `record #${row!.id}: content does not match its hash` });
     // records appended afterwards do not hide it
     await createToken("later", "viewer");
     expect((await h.api("GET", "/api/audit/verify")).body).toMatchObject({ ok: false, brokenId: row!.id });

@@ -53,7 +53,7 @@ Examples:
     .command("list")
     .description("list cohorts with their kind, release and member count")
     .action(async () => {
-      const res = await cli.client().request<{ cohorts: Cohort[] }>("GET", "/api/cohorts");
+      const res = { cohorts: (await cli.client().getAll<Cohort>("/api/cohorts", "cohorts")).items };
       cli.print(res, () =>
         table(
           ["COHORT", "KIND", "RELEASE", "ACTIVE", "SWITCH", "MEMBERS", "CREATED", "DESCRIPTION"],

@@ -138,9 +138,13 @@ Examples:
     .command("show")
     .argument("<id>", "device id")
     .description("one device: identity, versions, liveness, deployment state, KPIs, its rollout and recent transitions")
-    .addHelpText("after", "\nExample:\n  verge device show sc-0001\n  verge device show sc-0001 -o json | jq .device.kpi")
-    .action(async (id: string) => {
-      const res = await cli.client().request<DeviceDetail>("GET", `/api/devices/${encodeURIComponent(id)}`);
+    .option("--all-transitions", "every transition the device reported (read page by page), not only the last 20")
+    .addHelpText("after", "\nExample:\n  verge device show sc-0001\n  verge device show sc-0001 --all-transitions -o json | jq '.transitions | length'")
+    .action(async (id: string, opts: { allTransitions?: boolean }) => {
+      const api = cli.client();
+      const path = `/api/devices/${encodeURIComponent(id)}`;
+      const res = await api.request<DeviceDetail>("GET", path);
+      if (opts.allTransitions) res.transitions = (await api.getAll<DeviceDetail["transitions"][number]>(`${path}/transitions`, "transitions")).items;
       cli.print(res, () => describeDevice(res));
     });
 

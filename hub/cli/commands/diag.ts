@@ -75,7 +75,7 @@ Examples:
     .argument("<id>", "device id")
     .description("the device's diagnostics bundles, newest first: status, size, why they were asked")
     .action(async (id: string) => {
-      const res = await cli.client().request<{ bundles: BundleView[] }>("GET", path(id));
+      const res = { bundles: (await cli.client().getAll<BundleView>(path(id), "bundles")).items };
       cli.print(res, () =>
         res.bundles.length
           ? table(
@@ -160,7 +160,7 @@ async function waitForBundle(cli: Cli, id: string, bundleId: string, timeoutMs: 
   const deadline = Date.now() + timeoutMs;
   let last = "";
   for (;;) {
-    const { bundles } = await api.request<{ bundles: BundleView[] }>("GET", path(id));
+    const bundles = (await api.getAll<BundleView>(path(id), "bundles")).items;
     const b = bundles.find((x) => x.bundleId === bundleId);
     if (!b) throw new CliError(`bundle ${bundleId} of ${id} is gone from the hub`, EXIT.failed);
     const line = b.status === "uploading" && b.size ? `uploading: ${bytes(b.received)} of ${bytes(b.size)}` : b.status;

@@ -57,8 +57,7 @@ Examples:
     .option("--release <id>", "only incidents of this release")
     .description("list incidents, newest first")
     .action(async (opts: { status?: string; release?: string }) => {
-      const q = new URLSearchParams({ ...(opts.status ? { status: opts.status } : {}), ...(opts.release ? { releaseId: opts.release } : {}) }).toString();
-      const res = await cli.client().request<{ incidents: Incident[] }>("GET", `/api/incidents${q ? `?${q}` : ""}`);
+      const res = { incidents: (await cli.client().getAll<Incident>("/api/incidents", "incidents", { status: opts.status, releaseId: opts.release })).items };
       cli.print(res, () =>
         table(
           ["INCIDENT", "SEVERITY", "STATUS", "RELEASE", "OPENED", "BY", "TITLE"],

@@ -76,7 +76,7 @@ Examples:
     .command("list")
     .description("list releases, newest first")
     .action(async () => {
-      const res = await cli.client().request<{ releases: ReleaseView[] }>("GET", "/api/releases");
+      const res = { releases: (await cli.client().getAll<ReleaseView>("/api/releases", "releases")).items };
       cli.print(res, () =>
         table(
           ["RELEASE", "VERSION", "COUNTER", "VARIANTS", "COMPONENTS", "CREATED"],

@@ -215,7 +215,11 @@ Examples:
         });
         return;
       }
-      const res = await api.request<StatusView>("GET", `/api/rollouts/${encodeURIComponent(id)}`);
+      // The summary without devices, then every device page by page (a rollout may hold thousands).
+      const path = `/api/rollouts/${encodeURIComponent(id)}`;
+      const summary = await api.get<StatusView>(path, { devices: 0 });
+      const devices = (await api.getAll<StatusView["devices"][number]>(`${path}/devices`, "devices")).items;
+      const res: StatusView = { ...summary, devices, devicesPage: { page: 1, pageSize: devices.length, totalCount: devices.length, totalPages: 1 } };
       cli.print(res, () => describeRollout(res));
     });
 
@@ -259,7 +263,7 @@ Examples:
   verge rollout events ro-20250501-a1b2c3 --after 42 -o json`,
     )
     .action(async (id: string, opts: { after?: number }) => {
-      const res = await cli.client().request<{ events: EventView[] }>("GET", `/api/rollouts/${encodeURIComponent(id)}/events${opts.after ? `?after=${opts.after}` : ""}`);
+      const res = { events: (await cli.client().getAll<EventView>(`/api/rollouts/${encodeURIComponent(id)}/events`, "events", { after: opts.after })).items };
       cli.print(res, () => describeEvents(res.events));
     });
 

@@ -48,7 +48,7 @@ Examples:
     .command("list")
     .description("list SCADA credentials (never their secrets)")
     .action(async () => {
-      const res = await cli.client().request<{ principals: ScadaPrincipal[] }>("GET", "/api/scada");
+      const res = { principals: (await cli.client().getAll<ScadaPrincipal>("/api/scada", "principals")).items };
       cli.print(res, () =>
         table(
           ["NAME", "ROLE", "STATUS", "CREATED"],

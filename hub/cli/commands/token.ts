@@ -47,7 +47,7 @@ Examples:
     .command("list")
     .description("list tokens (never their secrets), revoked ones included")
     .action(async () => {
-      const res = await cli.client().request<{ tokens: ApiToken[] }>("GET", "/api/tokens");
+      const res = { tokens: (await cli.client().getAll<ApiToken>("/api/tokens", "tokens")).items };
       cli.print(res, () =>
         table(
           ["ID", "NAME", "ROLE", "STATUS", "CREATED", "BY", "LAST USED"],

@@ -163,9 +163,12 @@ async function sleep(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Polls until the rollout ends; returns the exit code. Errors other than an unreachable hub end the watch. */
+/**
+ * Polls until the rollout ends; returns the exit code. Errors other than an unreachable hub end the watch. It polls
+ * the summary only (`?devices=0`): progress counts, stages, gates, events; a few KB whatever the fleet's size.
+ */
 export async function watchRollout(api: ApiClient, id: string, opts: WatchOptions): Promise<number> {
-  const path = `/api/rollouts/${encodeURIComponent(id)}`;
+  const path = `/api/rollouts/${encodeURIComponent(id)}?devices=0`;
   let last: string | undefined;
   let lastEventId: number | undefined;
   let wasPaused = false;

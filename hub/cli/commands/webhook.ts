@@ -33,7 +33,7 @@ Examples:
     .command("list")
     .description("each webhook: pending, delivered, failed attempts, given up, the last attempt and the next")
     .action(async () => {
-      const res = await cli.client().request<{ webhooks: WebhookView[] }>("GET", "/api/webhooks");
+      const res = { webhooks: (await cli.client().getAll<WebhookView>("/api/webhooks", "webhooks")).items };
       cli.print(res, () =>
         res.webhooks.length === 0
           ? "no webhooks configured (webhooks: in the hub's config file)"
@@ -58,10 +58,11 @@ Examples:
     .command("deliveries")
     .option("--webhook <name>", "only this webhook's")
     .addOption(new Option("--status <status>", "only pending, delivered or given up ones").choices(["pending", "delivered", "gave_up"]))
-    .option("--limit <n>", "at most n deliveries (1-1000)", wholeNumber("--limit", 1), 100)
+    .option("--limit <n>", "at most n deliveries (read page by page)", wholeNumber("--limit", 1), 100)
     .description("webhook deliveries, newest first")
     .action(async (opts: { webhook?: string; status?: string; limit: number }) => {
-      const res = await cli.client().get<{ deliveries: DeliveryView[] }>("/api/webhooks/deliveries", { webhook: opts.webhook, status: opts.status, limit: opts.limit });
+      const page = await cli.client().getAll<DeliveryView>("/api/webhooks/deliveries", "deliveries", { webhook: opts.webhook, status: opts.status }, opts.limit);
+      const res = { deliveries: page.items, totalCount: page.totalCount };
       cli.print(res, () =>
         table(
           ["ID", "WEBHOOK", "EVENT", "ROLLOUT", "STATUS", "ATTEMPTS", "FAILED", "CREATED", "LAST RESULT", "NEXT ATTEMPT"],

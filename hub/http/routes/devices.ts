@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { availability, droppedRatio, histogramQuantile } from "../../rollout/kpi.js";
 import { DevicesService } from "../../services/devices.service.js";
 import type { HttpDeps } from "../server.js";
+import { pageInfo, pageOf, pageRequest } from "./paging.js";
 
 export function registerDeviceRoutes(api: FastifyInstance, deps: HttpDeps, actor: (request: FastifyRequest) => string): void {
   const devices = new DevicesService(deps.devices, deps.kpi, deps.telemetry, deps.registry, deps.auditor, deps.now);
@@ -16,9 +17,12 @@ export function registerDeviceRoutes(api: FastifyInstance, deps: HttpDeps, actor
   api.post("/devices/import", { config: { role: "admin" } }, async (request, reply) => reply.code(201).send({ results: devices.import(request.body, actor(request)) }));
   api.get("/devices", { config: { role: "viewer" } }, async (request) => devices.list(request.query));
   api.get<{ Params: { id: string } }>("/devices/:id", { config: { role: "viewer" } }, async (request) => devices.show(request.params.id));
+  // A device's transitions, oldest first, a page at a time (a chatty device has thousands).
   api.get<{ Params: { id: string }; Querystring: { rollout?: string } }>("/devices/:id/transitions", { config: { role: "viewer" } }, async (request) => {
+    const req = pageRequest(request.query);
     deps.registry.get(request.params.id);
-    return { transitions: deps.telemetry.transitions(request.params.id, request.query.rollout) };
+    const { transitions, totalCount } = deps.telemetry.transitionsPage(request.params.id, request.query.rollout, req.limit, req.offset);
+    return { transitions, ...pageInfo(req, totalCount) };
   });
   api.get<{ Params: { id: string }; Querystring: { window?: string } }>("/devices/:id/diagnostics", { config: { role: "viewer" } }, async (request) => {
     const device = deps.registry.get(request.params.id);
@@ -37,7 +41,7 @@ export function registerDeviceRoutes(api: FastifyInstance, deps: HttpDeps, actor
             ...k,
           }
         : null,
-      transitions: deps.telemetry.transitions(device.id).slice(-50),
+      transitions: deps.telemetry.lastTransitions(device.id, 50),
       rejections: deps.telemetry.rejections(1000).filter((r) => r.deviceId === device.id).slice(0, 20),
       // Bundles of logs and state uploaded by the device (newest first), each with its download URL.
       bundles: deps.diagnostics.list(device.id),
@@ -48,9 +52,11 @@ export function registerDeviceRoutes(api: FastifyInstance, deps: HttpDeps, actor
   api.post<{ Params: { id: string } }>("/devices/:id/diagnostics/bundles", { config: { role: "operator" } }, async (request, reply) =>
     reply.code(201).send({ bundle: await deps.diagnostics.collect(request.params.id, request.body, actor(request)) }),
   );
-  api.get<{ Params: { id: string } }>("/devices/:id/diagnostics/bundles", { config: { role: "viewer" } }, async (request) => ({
-    bundles: deps.diagnostics.list(request.params.id),
-  }));
+  api.get<{ Params: { id: string } }>("/devices/:id/diagnostics/bundles", { config: { role: "viewer" } }, async (request) => {
+    const req = pageRequest(request.query);
+    const { items, info } = pageOf(deps.diagnostics.list(request.params.id), req);
+    return { bundles: items, ...info };
+  });
   api.get<{ Params: { id: string; bundleId: string } }>("/devices/:id/diagnostics/bundles/:bundleId", { config: { role: "viewer" } }, async (request, reply) => {
     const { bundle, file } = deps.diagnostics.open(request.params.id, request.params.bundleId, actor(request));
     reply
