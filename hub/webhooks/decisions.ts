@@ -9,6 +9,8 @@ export const NOTIFIABLE_EVENT_TYPES = [
   "alert",
   "rollback_started",
   "rollback_overdue",
+  "evaluation_failed",
+  "evaluation_recovered",
   "completed",
   "freeze_on",
   "freeze_off",

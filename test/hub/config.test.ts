@@ -78,7 +78,7 @@ describe("hub config", () => {
       expect(c.webhooks[0]).toMatchObject({
         name: "ops",
         url: "https://relay.example.net/verge",
-        events: ["paused", "alert", "rollback_started", "rollback_overdue", "completed", "freeze_on", "freeze_off", "cohort_disabled", "cohort_enabled"],
+        events: ["paused", "alert", "rollback_started", "rollback_overdue", "evaluation_failed", "evaluation_recovered", "completed", "freeze_on", "freeze_off", "cohort_disabled", "cohort_enabled"],
         timeoutMs: 10_000,
         maxAttempts: 10,
       });

@@ -71,6 +71,8 @@ describe("what is sent and shown", () => {
     ["alert", true],
     ["rollback_started", true],
     ["rollback_overdue", true],
+    ["evaluation_failed", true],
+    ["evaluation_recovered", true],
     ["completed", true],
     ["freeze_on", true],
     ["cohort_enabled", true],
