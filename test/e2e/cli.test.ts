@@ -123,7 +123,7 @@ describe("verge-hub (npm start)", () => {
     const devices = await fetch(`${http}/api/devices`, { headers: { authorization: `Bearer ${token}` } });
     expect(devices.status).toBe(200);
 
-    const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const exit = new Promise<number | string | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
     child.kill("SIGINT");
     expect(await exit).toBe(0);
   });
@@ -133,7 +133,7 @@ describe("verge-hub (npm start)", () => {
     const { child, out } = await startHubProcess(["prlimit", "--nofile=1000", process.execPath, "dist/hub/main.js"], "error");
     expect(out).toContain("WARNING: the open-file limit (1000) is below what 0 enrolled device(s) can need (1024");
     expect(out).toContain("LimitNOFILE=");
-    const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const exit = new Promise<number | string | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
     child.kill("SIGINT");
     expect(await exit).toBe(0);
   });
