@@ -14,6 +14,8 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { isValidDeviceId, topics } from "../proto/topics.js";
 import { checkConnect, checkPayloadSize, checkPublish, checkSubscribe, checkWill } from "./acl.js";
+import { FrameLimitStream, frameLimits } from "./frame-limit.js";
+import type { FrameLimits, FrameRefusal, PacketType } from "./frame-limit.js";
 import type { AclDenial, ConnectRefusal } from "./acl.js";
 import type { CredentialStore, Principal, PrincipalRole } from "./credentials.js";
 import { BrokerMetrics } from "./metrics.js";
@@ -35,8 +37,10 @@ export interface BrokerOptions {
   credentials: CredentialStore;
   logger: Logger;
   registry?: Registry;
-  /** Device publishes larger than this are denied; default 256 KiB. */
+  /** Device publishes larger than this are denied; default 256 KiB. Refused at the frame above this plus topic room. */
   maxPayloadBytes?: number;
+  /** A service client's (hub, scada) PUBLISH packets larger than this are refused at the frame; default 16 MiB. */
+  maxServicePublishBytes?: number;
   tls?: { port: number; keyFile: string; certFile: string };
 }
 
@@ -56,6 +60,18 @@ export interface DeniedEvent {
   action: AclAction;
   topic: string;
   reason: AclDenial;
+}
+
+/** A packet refused at the frame (frame-limit.ts): its connection was closed before its body was buffered. */
+export interface PacketRefusedEvent {
+  packet: PacketType;
+  reason: FrameRefusal;
+  /** The remaining length the fixed header declared, for `too_large`. */
+  declaredBytes?: number;
+  limitBytes?: number;
+  remoteAddress: string | undefined;
+  /** Set when the connection had authenticated. */
+  clientId?: string;
 }
 
 export interface RunningBroker extends EventEmitter {
@@ -172,7 +188,8 @@ function aclHooks(
     authenticate(client, username, password, done) {
       const { clientId, willTopic } = connecting.get(client) ?? { clientId: "", willTopic: undefined };
       connecting.delete(client);
-      const remoteAddress = (client.conn as Socket).remoteAddress;
+      const conn = client.conn as unknown;
+      const remoteAddress = (conn as { remoteAddress?: string }).remoteAddress;
       let principal: Principal | undefined;
       try {
         principal = username === undefined ? undefined : credentials.lookup(username);
@@ -190,6 +207,7 @@ function aclHooks(
         return;
       }
       principals.set(client, principal);
+      if (conn instanceof FrameLimitStream) conn.authenticated(principal.role, clientId);
       done(null, true);
     },
 
@@ -264,6 +282,17 @@ function disableDedupe(client: Client): void {
  */
 const UNLIMITED_CONCURRENCY = 0;
 
+/** Hands Aedes each connection through the frame limit (frame-limit.ts) instead of the bare socket. */
+function guardedHandle(aedes: Aedes, limits: FrameLimits, onRefused: (event: PacketRefusedEvent) => void): (socket: Socket) => void {
+  return (socket) => {
+    const stage = new FrameLimitStream(socket, limits, (verdict, refused) => {
+      const { ok: _ok, ...detail } = verdict;
+      onRefused({ ...detail, remoteAddress: refused.remoteAddress, ...(refused.clientId === undefined ? {} : { clientId: refused.clientId }) });
+    });
+    aedes.handle(stage);
+  };
+}
+
 /** Sessions and retained messages in a level database, retained ones also answered from memory (retained-index.ts). */
 function levelPersistence(db: Level): AedesLevelPersistence {
   const persistence = aedesPersistenceLevel(db);
@@ -285,6 +314,12 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     log.warn(event, "mqtt connection refused");
     events.emit("refused", event);
   };
+  const onPacketRefused = (event: PacketRefusedEvent): void => {
+    metrics?.packetRefused(event.packet, event.reason);
+    log.warn(event, "mqtt packet refused at the frame, connection closed");
+    events.emit("packetRefused", event);
+  };
+  const limits = frameLimits(opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, opts.maxServicePublishBytes);
   const onDenied = (event: DeniedEvent): void => {
     metrics?.denied(event.action, event.reason);
     log.warn(event, "mqtt acl denied");
@@ -305,19 +340,20 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     aedes.on("clientError", (client, err) => log.debug({ clientId: client.id, err: err.message }, "mqtt client error"));
     aedes.on("connectionError", (client, err) => log.debug({ clientId: client.id, err: err.message }, "mqtt connection error"));
 
-    const tcp = listenerFor(createServer(aedes.handle));
+    const handle = guardedHandle(running, limits, onPacketRefused);
+    const tcp = listenerFor(createServer(handle));
     listeners.push(tcp);
     const port = await listen(tcp, opts.port, host);
     let tlsPort: number | undefined;
     if (opts.tls !== undefined) {
       const tlsOptions = { key: readFileSync(opts.tls.keyFile), cert: readFileSync(opts.tls.certFile) };
-      const tls = listenerFor(createTlsServer(tlsOptions, aedes.handle));
+      const tls = listenerFor(createTlsServer(tlsOptions, handle));
       listeners.push(tls);
       tlsPort = await listen(tls, opts.tls.port, host);
     }
 
     const broker = new MqttBroker(aedes, host, port, localUrl(host, port), tlsPort, listeners, metrics, db);
-    for (const name of ["refused", "denied"] as const) events.on(name, (event: unknown) => broker.emit(name, event));
+    for (const name of ["refused", "denied", "packetRefused"] as const) events.on(name, (event: unknown) => broker.emit(name, event));
     log.info({ host, port, tlsPort, persistence: opts.persistence.kind }, "mqtt broker listening");
     return broker;
   } catch (err) {
