@@ -14,6 +14,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { isValidDeviceId, topics } from "../proto/topics.js";
 import { checkConnect, checkPayloadSize, checkPublish, checkSubscribe, checkWill } from "./acl.js";
+import { deliverOncePerPublish, queueOncePerPublish } from "./delivery.js";
 import { FrameLimitStream, frameLimits } from "./frame-limit.js";
 import type { FrameLimits, FrameRefusal, PacketType } from "./frame-limit.js";
 import type { AclDenial, ConnectRefusal } from "./acl.js";
@@ -180,7 +181,7 @@ function aclHooks(
 
   return {
     preConnect(client, packet, callback) {
-      disableDedupe(client);
+      deliverOncePerPublish(client);
       connecting.set(client, { clientId: packet.clientId, willTopic: packet.will?.topic });
       callback(null, true);
     },
@@ -257,21 +258,6 @@ function aclHooks(
 }
 
 /**
- * Aedes drops a message for a client when its broker counter is not above the last one delivered to that client
- * ("dedupe", meant for overlapping subscriptions of one client). Messages pass through the broker's asynchronous steps
- * (persistence, retained store) and reach a subscriber out of counter order under load, so the overtaken ones were
- * dropped: the hub lost devices' `activated` transitions and inventories after the broker had acknowledged them
- * (found by the fleet benchmark: 6 of 1,000 devices per rollout; aedes issues #955 and #994). Every client here
- * gets every message: the hub stores telemetry by (device, seq) and devices accept a desired state by seq, so a
- * duplicate from overlapping subscriptions costs nothing, where a dropped one cost a device's state.
- */
-const NO_DEDUPE: Record<string, number> = new Proxy(Object.create(null) as Record<string, number>, { get: () => 0, set: () => true });
-
-function disableDedupe(client: Client): void {
-  (client as unknown as { duplicates: Record<string, number> }).duplicates = NO_DEDUPE;
-}
-
-/**
  * Aedes' in-flight limit (`concurrency`, default 100) queues the messages beyond it in its emitter (mqemitter), and
  * drains that queue by recursion: each message no one subscribes to completes at once and starts the next, so a
  * few thousand such messages queued behind 100 slow deliveries overflow the stack and end the process (mqemitter
@@ -334,6 +320,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       ...aclHooks(opts.credentials, opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, onRefused, onDenied, log),
     });
     const running = aedes;
+    await queueOncePerPublish((running as unknown as { persistence: unknown }).persistence, db);
     metrics = BrokerMetrics.create(() => running.connectedClients, opts.registry);
     // Aedes emits "error" (not in its typings) when persistence fails; unhandled, that would end the process.
     (aedes as EventEmitter).on("error", (err: Error) => log.error({ err }, "mqtt broker error"));
