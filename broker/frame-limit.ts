@@ -169,13 +169,13 @@ export type FrameRefusedListener = (verdict: Extract<FrameVerdict, { ok: false }
 /**
  * The stream Aedes reads and writes instead of the socket. Reading: each chunk the socket delivers is scanned and
  * pushed on as it is (no copy), with the socket paused while this side's buffer is full; a refused header destroys the
- * socket and this stream before the chunk reaches Aedes. Writing: straight to the socket, corked per batch, with the
- * socket's backpressure.
+ * socket and this stream before the chunk reaches Aedes. Writing: `write`, `cork` and `uncork` go straight to the
+ * socket, whose `drain` is this stream's, so a packet's writes (mqtt-packet writes each field on its own) cost what
+ * they cost on the bare socket; the Writable side's own buffer is never used.
  */
 export class FrameLimitStream extends Duplex {
   private readonly scanner: FrameScanner;
   private refused = false;
-  private pendingWrite: ((err?: Error | null) => void) | undefined;
   /** The client id once the connection authenticated, for logs. */
   clientId: string | undefined;
   /** Read at accept time: a destroyed socket no longer tells. */
@@ -191,7 +191,7 @@ export class FrameLimitStream extends Duplex {
     this.remoteAddress = socket.remoteAddress;
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("end", () => this.push(null));
-    socket.on("drain", () => this.flushed());
+    socket.on("drain", () => this.emit("drain"));
     socket.on("error", (err) => this.destroy(err));
     socket.on("close", () => {
       if (!this.destroyed) this.destroy();
@@ -221,18 +221,22 @@ export class FrameLimitStream extends Duplex {
     if (this.socket.isPaused()) this.socket.resume();
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
-    if (this.socket.write(chunk)) callback();
-    else this.pendingWrite = callback;
+  override write(chunk: unknown, encoding?: BufferEncoding | ((err?: Error | null) => void), callback?: (err?: Error | null) => void): boolean {
+    if (typeof encoding === "function") return this.socket.write(chunk as Buffer, encoding);
+    return encoding === undefined ? this.socket.write(chunk as Buffer, callback) : this.socket.write(chunk as Buffer, encoding, callback);
   }
 
-  override _writev(chunks: { chunk: Buffer }[], callback: (err?: Error | null) => void): void {
+  override cork(): void {
     this.socket.cork();
-    let flushed = true;
-    for (const { chunk } of chunks) flushed = this.socket.write(chunk);
+  }
+
+  override uncork(): void {
     this.socket.uncork();
-    if (flushed) callback();
-    else this.pendingWrite = callback;
+  }
+
+  override _write(chunk: Buffer, encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
+    // Only reached through Writable.end(chunk): write() above bypasses the Writable buffer.
+    this.socket.write(chunk, encoding, callback);
   }
 
   override _final(callback: (err?: Error | null) => void): void {
@@ -241,15 +245,7 @@ export class FrameLimitStream extends Duplex {
   }
 
   override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
-    // A write still waiting for the socket's drain is dropped with the stream (the socket is gone).
-    this.pendingWrite = undefined;
     this.socket.destroy();
     callback(err);
-  }
-
-  private flushed(): void {
-    const callback = this.pendingWrite;
-    this.pendingWrite = undefined;
-    callback?.();
   }
 }

@@ -94,11 +94,19 @@ describe.each(["memory", "level"] as const)("overlapping subscriptions, %s persi
     return harness.start({ persistence: persistence() });
   }
 
-  /** Publishes each payload in order and waits until `marker` (published last, QoS 1) arrived at `got`. */
+  /** Waits until every payload in `payloads` has arrived at `got`. */
+  function arrived(got: Got[], payloads: string[], what: string): Promise<true> {
+    return waitFor(what, () => payloads.every((p) => got.some((m) => m.payload === p)));
+  }
+
+  /**
+   * Publishes each message in order, then `marker` at QoS 2, and waits until all of them arrived at `got`. The broker
+   * writes every copy of the earlier publishes before the marker, so a second copy, if any, has been written by then.
+   */
   async function publishThenMarker(publisher: MqttClient, got: Got[], messages: [string, string, Qos][], marker: string): Promise<void> {
     for (const [topic, payload, qos] of messages) await publisher.publishAsync(topic, payload, { qos });
-    await publisher.publishAsync(TOPIC, marker, { qos: 1 });
-    await waitFor(`${marker} at the subscriber`, () => got.some((m) => m.payload === marker));
+    await publisher.publishAsync(TOPIC, marker, { qos: 2 });
+    await arrived(got, [...messages.map(([, payload]) => payload), marker], `${marker} and what came before it`);
   }
 
   const pairs: [string, Qos, Qos, [Qos, Qos][]][] = [
@@ -129,30 +137,34 @@ describe.each(["memory", "level"] as const)("overlapping subscriptions, %s persi
     await first.subscribeAsync({ [A_ALL]: { qos: 2 }, [A_ONE]: { qos: 1 } });
     await first.endAsync();
 
+    // Published while it is offline; the queue is sent in publish order, so the marker comes last.
     const publisher = await harness.connect(broker, "hub", { clientId: "hub:publisher" });
     await publisher.publishAsync(TOPIC, "offline at 2", { qos: 2 });
     await publisher.publishAsync(TOPIC, "offline at 1", { qos: 1 });
     await publisher.publishAsync(DEEP, "offline deep at 1", { qos: 1 }); // only A/# matches
+    await publisher.publishAsync(TOPIC, "marker offline", { qos: 2 });
 
     const back = harness.connectRaw(broker, "hub", session);
     const got = collectQos(back);
-    await waitFor("the queued messages", () => got.length >= 3);
+    await arrived(got, ["offline at 2", "offline at 1", "offline deep at 1", "marker offline"], "the queued messages");
     await publishThenMarker(publisher, got, [[TOPIC, "online at 2", 2]], "marker online");
     await back.endAsync();
 
-    // Reconnect once more: anything queued twice, or never cleared, would come again now.
+    // Reconnect once more: an entry queued twice, or never cleared, would come now, before this marker.
+    await publisher.publishAsync(TOPIC, "marker again", { qos: 2 });
     const again = harness.connectRaw(broker, "hub", session);
     const gotAgain = collectQos(again);
-    await publishThenMarker(publisher, gotAgain, [], "marker again");
+    await arrived(gotAgain, ["marker again"], "the marker queued for the second reconnect");
 
     expect(byPayload(got)).toEqual(byPayload([
       { topic: TOPIC, payload: "offline at 2", qos: 2 },
       { topic: TOPIC, payload: "offline at 1", qos: 1 },
       { topic: DEEP, payload: "offline deep at 1", qos: 1 },
+      { topic: TOPIC, payload: "marker offline", qos: 2 },
       { topic: TOPIC, payload: "online at 2", qos: 2 },
-      { topic: TOPIC, payload: "marker online", qos: 1 },
+      { topic: TOPIC, payload: "marker online", qos: 2 },
     ]));
-    expect(gotAgain).toEqual([{ topic: TOPIC, payload: "marker again", qos: 1 }]);
+    expect(gotAgain).toEqual([{ topic: TOPIC, payload: "marker again", qos: 2 }]);
   });
 
   it("queues at the subscriptions' highest QoS, not the publish's, for a persistent session subscribed at 1 and 0", async () => {
@@ -163,12 +175,13 @@ describe.each(["memory", "level"] as const)("overlapping subscriptions, %s persi
     await first.endAsync();
     const publisher = await harness.connect(broker, "hub", { clientId: "hub:publisher" });
     await publisher.publishAsync(TOPIC, "offline at 2", { qos: 2 });
+    await publisher.publishAsync(TOPIC, "marker", { qos: 2 });
     const back = harness.connectRaw(broker, "hub", session);
     const got = collectQos(back);
-    await publishThenMarker(publisher, got, [], "marker");
-    expect(got).toEqual([
-      { topic: TOPIC, payload: "offline at 2", qos: 1 },
+    await arrived(got, ["offline at 2", "marker"], "the queued messages");
+    expect(byPayload(got)).toEqual([
       { topic: TOPIC, payload: "marker", qos: 1 },
+      { topic: TOPIC, payload: "offline at 2", qos: 1 },
     ]);
   });
 });
