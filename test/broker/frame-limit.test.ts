@@ -1,13 +1,17 @@
 // Packets refused at the frame (broker/frame-limit.ts): the fixed-header scanner on its own, table-style, and the stage
 // in front of a real broker with raw sockets and mqtt.js clients.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { connect as tcpConnect } from "node:net";
 import type { Socket } from "node:net";
+import { join } from "node:path";
+import { connect as tlsConnect } from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
 import type { PacketRefusedEvent } from "../../broker/broker.js";
 import { FrameScanner, frameLimits } from "../../broker/frame-limit.js";
 import type { FrameVerdict } from "../../broker/frame-limit.js";
 import { topics } from "../../proto/index.js";
-import { waitFor, waitForEvent } from "../helpers/wait.js";
+import { tempDir, waitFor, waitForEvent } from "../helpers/wait.js";
 import { BrokerHarness, clientEvent, collect, principal, secretOf } from "./harness.js";
 
 /** The MQTT remaining-length varint (MQTT 3.1.1 section 2.2.3). */
@@ -105,12 +109,29 @@ describe("frame scanner", () => {
   });
 });
 
+/** A self-signed certificate for 127.0.0.1 in `dir` (openssl, Debian package `openssl`). */
+function selfSignedCertificate(dir: string): { keyFile: string; certFile: string } {
+  const keyFile = join(dir, "key.pem");
+  const certFile = join(dir, "cert.pem");
+  try {
+    execFileSync("openssl", [
+      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+      "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", keyFile, "-out", certFile,
+    ], { stdio: "ignore" });
+  } catch (err) {
+    throw new Error(`this test needs openssl (apt-get install openssl): ${(err as Error).message}`);
+  }
+  return { keyFile, certFile };
+}
+
 describe("broker frame limit", () => {
   const harness = new BrokerHarness();
   const sockets: Socket[] = [];
+  const dirs: (() => void)[] = [];
   afterEach(async () => {
     for (const socket of sockets.splice(0)) socket.destroy();
     await harness.cleanup();
+    for (const cleanup of dirs.splice(0)) cleanup();
   });
 
   function rawSocket(port: number): Socket {
@@ -217,5 +238,28 @@ describe("broker frame limit", () => {
     device.subscribe(`verge/v1/releases/${"r".repeat(5000)}/manifest`, { qos: 1 });
     await closed;
     expect(broker.stats().packetsRefused).toEqual({ publish: { not_connect: 1 }, subscribe: { too_large: 1 } });
+  });
+
+  it("refuses an oversize CONNECT on the TLS listener too, and lets a device in there", async () => {
+    const { dir, cleanup } = tempDir("verge-frame-tls-");
+    dirs.push(cleanup);
+    const { keyFile, certFile } = selfSignedCertificate(dir);
+    for (const p of [principal("dev-a", "device")]) harness.credentials.add(p);
+    const broker = await harness.start({ tls: { port: 0, keyFile, certFile } });
+    const ca = readFileSync(certFile);
+    const device = await harness.connect(broker, "dev-a", { protocol: "mqtts", host: "127.0.0.1", port: broker.tlsPort!, ca, rejectUnauthorized: true });
+    expect(device.connected).toBe(true);
+
+    const refused = waitForEvent<[PacketRefusedEvent]>(broker, "packetRefused");
+    const socket = tlsConnect({ host: "127.0.0.1", port: broker.tlsPort!, ca });
+    socket.on("error", () => undefined);
+    sockets.push(socket);
+    const closed = waitForEvent(socket, "close");
+    await waitForEvent(socket, "secureConnect");
+    socket.write(Buffer.concat([Buffer.from([0x10]), varint(64 * 1024 * 1024), Buffer.alloc(64 * 1024)]));
+    const [event] = await refused;
+    await closed;
+    expect(event).toMatchObject({ packet: "connect", reason: "too_large", declaredBytes: 64 * 1024 * 1024, remoteAddress: "127.0.0.1" });
+    expect(device.connected).toBe(true);
   });
 });
