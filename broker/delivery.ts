@@ -57,41 +57,38 @@ export function filterMatches(filter: string, topic: string): boolean {
 }
 
 /** The highest QoS among `subscriptions` (filter -> granted QoS) whose filter matches `topic`, or undefined. */
-export function highestMatchingQos(subscriptions: Iterable<[string, { qos: Qos }]>, topic: string): Qos | undefined {
+export function highestMatchingQos(subscriptions: Record<string, { qos: Qos }>, topic: string): Qos | undefined {
   let highest: Qos | undefined;
-  for (const [filter, { qos }] of subscriptions) {
+  for (const filter in subscriptions) {
+    const qos = subscriptions[filter]!.qos;
     if ((highest === undefined || qos > highest) && filterMatches(filter, topic)) highest = qos;
   }
   return highest;
 }
 
-/** The broker-wide identity of a publish; undefined for packets Aedes sends without one (retained on SUBSCRIBE). */
-function publishIdentity(packet: DeliveredPacket): string | undefined {
-  return packet.brokerId ? `${packet.brokerId}:${packet.brokerCounter ?? 0}` : undefined;
-}
-
 /**
- * The identities of the last few publishes delivered to one client. Every copy of one publish reaches a client in the
- * same synchronous pass of Aedes' emitter over its listeners, so only the latest ones are ever asked for; the bound
- * keeps it a few hundred bytes per client however long the session lives.
+ * The identities (broker id, broker counter) of the last few publishes delivered to one client. Every copy of one
+ * publish reaches a client in the same synchronous pass of Aedes' emitter over its listeners, so only the latest one
+ * is ever asked for; the few slots are margin, and keep it under a hundred bytes per client however long it lives.
  */
 export class RecentPublishes {
-  private readonly ring: (string | undefined)[];
-  private readonly members = new Set<string>();
+  private readonly brokerIds: (string | undefined)[];
+  private readonly counters: number[];
   private next = 0;
 
-  constructor(capacity = 16) {
-    this.ring = new Array<string | undefined>(capacity).fill(undefined);
+  constructor(capacity = 8) {
+    this.brokerIds = new Array<string | undefined>(capacity).fill(undefined);
+    this.counters = new Array<number>(capacity).fill(-1);
   }
 
-  /** Records `identity`; false when it was already there (a second copy of the same publish). */
-  firstTime(identity: string): boolean {
-    if (this.members.has(identity)) return false;
-    const evicted = this.ring[this.next];
-    if (evicted !== undefined) this.members.delete(evicted);
-    this.ring[this.next] = identity;
-    this.members.add(identity);
-    this.next = (this.next + 1) % this.ring.length;
+  /** Records the publish; false when it was already there (a second copy of the same publish). */
+  firstTime(brokerId: string, counter: number): boolean {
+    for (let i = 0; i < this.counters.length; i++) {
+      if (this.counters[i] === counter && this.brokerIds[i] === brokerId) return false;
+    }
+    this.brokerIds[this.next] = brokerId;
+    this.counters[this.next] = counter;
+    this.next = (this.next + 1) % this.counters.length;
     return true;
   }
 }
@@ -110,15 +107,18 @@ export function deliverOncePerPublish(client: Client): void {
   internals.duplicates = NO_COUNTER_DEDUPE;
   const sendQos0 = internals.deliver0;
   const sendQos = internals.deliverQoS;
-  const recent = new RecentPublishes();
+  let recent: RecentPublishes | undefined; // made at the first delivery: most devices get a few messages a day
 
   const deliverFrom = (listenerQos: Qos): Deliver => (packet, callback) => {
-    const identity = publishIdentity(packet);
-    if (identity !== undefined && !recent.firstTime(identity)) {
-      setImmediate(callback);
-      return;
+    // Packets without a broker id (retained messages answering a SUBSCRIBE) are sent once per filter by Aedes itself.
+    if (packet.brokerId) {
+      recent ??= new RecentPublishes();
+      if (!recent.firstTime(packet.brokerId, packet.brokerCounter ?? 0)) {
+        setImmediate(callback);
+        return;
+      }
     }
-    const granted = highestMatchingQos(Object.entries(internals.subscriptions), packet.topic) ?? listenerQos;
+    const granted = highestMatchingQos(internals.subscriptions, packet.topic) ?? listenerQos;
     const qos = Math.min(packet.qos, Math.max(granted, listenerQos)) as Qos;
     packet.qos = qos;
     if (qos === 0) sendQos0(packet, callback);

@@ -52,7 +52,7 @@ describe("topic matching and queue choice (pure)", () => {
   });
 
   it("chooses the highest QoS of the matching subscriptions", () => {
-    const subs: [string, { qos: Qos }][] = [["a/#", { qos: 1 }], ["a/+", { qos: 2 }], ["a/b/c", { qos: 0 }], ["x/#", { qos: 2 }]];
+    const subs: Record<string, { qos: Qos }> = { "a/#": { qos: 1 }, "a/+": { qos: 2 }, "a/b/c": { qos: 0 }, "x/#": { qos: 2 } };
     expect(highestMatchingQos(subs, "a/b")).toBe(2);
     expect(highestMatchingQos(subs, "a/b/c")).toBe(1);
     expect(highestMatchingQos(subs, "y")).toBeUndefined();
@@ -70,7 +70,8 @@ describe("topic matching and queue choice (pure)", () => {
 
   it("remembers the last publishes a client got, and forgets the oldest past its capacity", () => {
     const recent = new RecentPublishes(2);
-    expect([recent.firstTime("b:1"), recent.firstTime("b:1"), recent.firstTime("b:2"), recent.firstTime("b:3"), recent.firstTime("b:1")]).toEqual([true, false, true, true, true]);
+    const seen = [["b", 1], ["b", 1], ["other", 1], ["b", 2], ["b", 1], ["b", 2]] as const;
+    expect(seen.map(([id, counter]) => recent.firstTime(id, counter))).toEqual([true, false, true, true, true, false]);
   });
 });
 
