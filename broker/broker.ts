@@ -1,5 +1,6 @@
 // The embedded MQTT broker: Aedes behind TCP (and optionally TLS) listeners, with device authentication and the
-// per-topic ACL of acl.ts. Runs inside the hub process or alone (main.ts).
+// per-topic ACL of acl.ts, each connection read through the frame limit of frame-limit.ts, and once-per-publish
+// delivery (delivery.ts). Runs inside the hub process or alone (main.ts).
 import { EventEmitter, once } from "node:events";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";

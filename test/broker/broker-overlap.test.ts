@@ -186,3 +186,39 @@ describe.each(["memory", "level"] as const)("overlapping subscriptions, %s persi
     ]);
   });
 });
+
+describe("overlapping subscriptions of a persistent session across a broker restart (level persistence)", () => {
+  const harness = new BrokerHarness();
+  const dirs: (() => void)[] = [];
+  afterEach(async () => {
+    await harness.cleanup();
+    for (const cleanup of dirs.splice(0)) cleanup();
+  });
+
+  it("queues what is published after the restart while the session is offline, once per publish at the highest QoS", async () => {
+    const { dir, cleanup } = tempDir("verge-overlap-restart-");
+    dirs.push(cleanup);
+    harness.credentials.add(principal("hub", "hub"));
+    const session = { clean: false, clientId: "hub:persistent" };
+    const first = await harness.start({ persistence: { kind: "level", dir } });
+    const subscriber = await harness.connect(first, "hub", session);
+    await subscriber.subscribeAsync({ [A_ALL]: { qos: 2 }, [A_ONE]: { qos: 1 } });
+    await subscriber.endAsync();
+    await first.close();
+
+    // The stored subscriptions are all the restarted broker knows of this session.
+    const second = await harness.start({ persistence: { kind: "level", dir } });
+    const publisher = await harness.connect(second, "hub", { clientId: "hub:publisher" });
+    await publisher.publishAsync(TOPIC, "after restart at 2", { qos: 2 });
+    await publisher.publishAsync(DEEP, "after restart deep at 1", { qos: 1 });
+    await publisher.publishAsync(TOPIC, "marker", { qos: 2 });
+    const back = harness.connectRaw(second, "hub", session);
+    const got = collectQos(back);
+    await waitFor("the queued messages", () => ["after restart at 2", "after restart deep at 1", "marker"].every((p) => got.some((m) => m.payload === p)));
+    expect(byPayload(got)).toEqual(byPayload([
+      { topic: TOPIC, payload: "after restart at 2", qos: 2 },
+      { topic: DEEP, payload: "after restart deep at 1", qos: 1 },
+      { topic: TOPIC, payload: "marker", qos: 2 },
+    ]));
+  });
+});
