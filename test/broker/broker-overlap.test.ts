@@ -41,6 +41,8 @@ describe("topic matching and queue choice (pure)", () => {
     ["a/#", "a/b"], ["a/#", "a"], ["a/#", "a/b/c"], ["a/+", "a/b"], ["a/+", "a/b/c"], ["a/+", "a/"], ["a/+", "a"],
     ["+/+", "a/b"], ["+", "a"], ["+", ""], ["#", "a/b"], ["a/b", "a/b"], ["a/b", "a/c"], ["a/+/c", "a/x/c"],
     ["a/+/c", "a/x/d"], ["+/b", "a/b"], ["/+", "/a"], ["a//b", "a//b"], ["a/+/b", "a//b"],
+    ["a/b/#", "a/b"], ["a/b/#", "a"], ["a/b", "a/b/c"], ["a/b", "a"], ["a/+", "a/b/"], ["#", ""], ["a", ""], ["", ""], ["/", "/"],
+    ["verge/v1/devices/+/up/+", "verge/v1/devices/dev-1/up/kpi"], ["verge/v1/devices/+/up/+", "verge/v1/devices/dev-1/status"],
   ])("%s against %s matches as Aedes' matcher does", (filter, topic) => {
     expect(filterMatches(filter, topic)).toBe(aedesMatcher(filter, topic));
   });
