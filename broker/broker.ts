@@ -1,5 +1,6 @@
 // The embedded MQTT broker: Aedes behind TCP (and optionally TLS) listeners, with device authentication and the
-// per-topic ACL of acl.ts. Runs inside the hub process or alone (main.ts).
+// per-topic ACL of acl.ts, each connection read through the frame limit of frame-limit.ts, and once-per-publish
+// delivery (delivery.ts). Runs inside the hub process or alone (main.ts).
 import { EventEmitter, once } from "node:events";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -14,6 +15,9 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { isValidDeviceId, topics } from "../proto/topics.js";
 import { checkConnect, checkPayloadSize, checkPublish, checkSubscribe, checkWill } from "./acl.js";
+import { deliverOncePerPublish, queueOncePerPublish } from "./delivery.js";
+import { FrameLimitStream, frameLimits } from "./frame-limit.js";
+import type { FrameLimits, FrameRefusal, PacketType } from "./frame-limit.js";
 import type { AclDenial, ConnectRefusal } from "./acl.js";
 import type { CredentialStore, Principal, PrincipalRole } from "./credentials.js";
 import { BrokerMetrics } from "./metrics.js";
@@ -35,8 +39,10 @@ export interface BrokerOptions {
   credentials: CredentialStore;
   logger: Logger;
   registry?: Registry;
-  /** Device publishes larger than this are denied; default 256 KiB. */
+  /** Device publishes larger than this are denied; default 256 KiB. Refused at the frame above this plus topic room. */
   maxPayloadBytes?: number;
+  /** A service client's (hub, scada) PUBLISH packets larger than this are refused at the frame; default 16 MiB. */
+  maxServicePublishBytes?: number;
   tls?: { port: number; keyFile: string; certFile: string };
 }
 
@@ -56,6 +62,18 @@ export interface DeniedEvent {
   action: AclAction;
   topic: string;
   reason: AclDenial;
+}
+
+/** A packet refused at the frame (frame-limit.ts): its connection was closed before its body was buffered. */
+export interface PacketRefusedEvent {
+  packet: PacketType;
+  reason: FrameRefusal;
+  /** The remaining length the fixed header declared, for `too_large`. */
+  declaredBytes?: number;
+  limitBytes?: number;
+  remoteAddress: string | undefined;
+  /** Set when the connection had authenticated. */
+  clientId?: string;
 }
 
 export interface RunningBroker extends EventEmitter {
@@ -164,7 +182,7 @@ function aclHooks(
 
   return {
     preConnect(client, packet, callback) {
-      disableDedupe(client);
+      deliverOncePerPublish(client);
       connecting.set(client, { clientId: packet.clientId, willTopic: packet.will?.topic });
       callback(null, true);
     },
@@ -172,7 +190,8 @@ function aclHooks(
     authenticate(client, username, password, done) {
       const { clientId, willTopic } = connecting.get(client) ?? { clientId: "", willTopic: undefined };
       connecting.delete(client);
-      const remoteAddress = (client.conn as Socket).remoteAddress;
+      const conn = client.conn as unknown;
+      const remoteAddress = (conn as { remoteAddress?: string }).remoteAddress;
       let principal: Principal | undefined;
       try {
         principal = username === undefined ? undefined : credentials.lookup(username);
@@ -190,6 +209,7 @@ function aclHooks(
         return;
       }
       principals.set(client, principal);
+      if (conn instanceof FrameLimitStream) conn.authenticated(principal.role, clientId);
       done(null, true);
     },
 
@@ -239,21 +259,6 @@ function aclHooks(
 }
 
 /**
- * Aedes drops a message for a client when its broker counter is not above the last one delivered to that client
- * ("dedupe", meant for overlapping subscriptions of one client). Messages pass through the broker's asynchronous steps
- * (persistence, retained store) and reach a subscriber out of counter order under load, so the overtaken ones were
- * dropped: the hub lost devices' `activated` transitions and inventories after the broker had acknowledged them
- * (found by the fleet benchmark: 6 of 1,000 devices per rollout; aedes issues #955 and #994). Every client here
- * gets every message: the hub stores telemetry by (device, seq) and devices accept a desired state by seq, so a
- * duplicate from overlapping subscriptions costs nothing, where a dropped one cost a device's state.
- */
-const NO_DEDUPE: Record<string, number> = new Proxy(Object.create(null) as Record<string, number>, { get: () => 0, set: () => true });
-
-function disableDedupe(client: Client): void {
-  (client as unknown as { duplicates: Record<string, number> }).duplicates = NO_DEDUPE;
-}
-
-/**
  * Aedes' in-flight limit (`concurrency`, default 100) queues the messages beyond it in its emitter (mqemitter), and
  * drains that queue by recursion: each message no one subscribes to completes at once and starts the next, so a
  * few thousand such messages queued behind 100 slow deliveries overflow the stack and end the process (mqemitter
@@ -263,6 +268,17 @@ function disableDedupe(client: Client): void {
  * before was handled, so what is in flight stays bounded by the clients and their socket buffers.
  */
 const UNLIMITED_CONCURRENCY = 0;
+
+/** Hands Aedes each connection through the frame limit (frame-limit.ts) instead of the bare socket. */
+function guardedHandle(aedes: Aedes, limits: FrameLimits, onRefused: (event: PacketRefusedEvent) => void): (socket: Socket) => void {
+  return (socket) => {
+    const stage = new FrameLimitStream(socket, limits, (verdict, refused) => {
+      const { ok: _ok, ...detail } = verdict;
+      onRefused({ ...detail, remoteAddress: refused.remoteAddress, ...(refused.clientId === undefined ? {} : { clientId: refused.clientId }) });
+    });
+    aedes.handle(stage);
+  };
+}
 
 /** Sessions and retained messages in a level database, retained ones also answered from memory (retained-index.ts). */
 function levelPersistence(db: Level): AedesLevelPersistence {
@@ -285,6 +301,12 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     log.warn(event, "mqtt connection refused");
     events.emit("refused", event);
   };
+  const onPacketRefused = (event: PacketRefusedEvent): void => {
+    metrics?.packetRefused(event.packet, event.reason);
+    log.warn(event, "mqtt packet refused at the frame, connection closed");
+    events.emit("packetRefused", event);
+  };
+  const limits = frameLimits(opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, opts.maxServicePublishBytes);
   const onDenied = (event: DeniedEvent): void => {
     metrics?.denied(event.action, event.reason);
     log.warn(event, "mqtt acl denied");
@@ -299,25 +321,27 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       ...aclHooks(opts.credentials, opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, onRefused, onDenied, log),
     });
     const running = aedes;
+    await queueOncePerPublish((running as unknown as { persistence: unknown }).persistence, db);
     metrics = BrokerMetrics.create(() => running.connectedClients, opts.registry);
     // Aedes emits "error" (not in its typings) when persistence fails; unhandled, that would end the process.
     (aedes as EventEmitter).on("error", (err: Error) => log.error({ err }, "mqtt broker error"));
     aedes.on("clientError", (client, err) => log.debug({ clientId: client.id, err: err.message }, "mqtt client error"));
     aedes.on("connectionError", (client, err) => log.debug({ clientId: client.id, err: err.message }, "mqtt connection error"));
 
-    const tcp = listenerFor(createServer(aedes.handle));
+    const handle = guardedHandle(running, limits, onPacketRefused);
+    const tcp = listenerFor(createServer(handle));
     listeners.push(tcp);
     const port = await listen(tcp, opts.port, host);
     let tlsPort: number | undefined;
     if (opts.tls !== undefined) {
       const tlsOptions = { key: readFileSync(opts.tls.keyFile), cert: readFileSync(opts.tls.certFile) };
-      const tls = listenerFor(createTlsServer(tlsOptions, aedes.handle));
+      const tls = listenerFor(createTlsServer(tlsOptions, handle));
       listeners.push(tls);
       tlsPort = await listen(tls, opts.tls.port, host);
     }
 
     const broker = new MqttBroker(aedes, host, port, localUrl(host, port), tlsPort, listeners, metrics, db);
-    for (const name of ["refused", "denied"] as const) events.on(name, (event: unknown) => broker.emit(name, event));
+    for (const name of ["refused", "denied", "packetRefused"] as const) events.on(name, (event: unknown) => broker.emit(name, event));
     log.info({ host, port, tlsPort, persistence: opts.persistence.kind }, "mqtt broker listening");
     return broker;
   } catch (err) {

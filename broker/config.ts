@@ -7,6 +7,8 @@ export interface BrokerCliConfig {
   port: number;
   persistence: "level" | "memory";
   tls?: { port: number; keyFile: string; certFile: string };
+  /** A service client's largest PUBLISH packet, refused at the frame above it (broker/frame-limit.ts). */
+  maxServicePublishBytes?: number;
 }
 
 /** `ok: false` when commander already printed help, a version or a usage error; exit with `exitCode`. */
@@ -20,6 +22,12 @@ function portNumber(value: string): number {
   return port;
 }
 
+function byteCount(value: string): number {
+  const bytes = Number(value);
+  if (!/^\d+$/.test(value) || bytes < 1024 || !Number.isSafeInteger(bytes)) throw new InvalidArgumentError("must be a number of bytes, at least 1024");
+  return bytes;
+}
+
 interface RawOptions {
   dataDir: string;
   host: string;
@@ -28,6 +36,7 @@ interface RawOptions {
   tlsPort?: number;
   tlsKey?: string;
   tlsCert?: string;
+  maxServicePublishBytes?: number;
 }
 
 function brokerCommand(): Command {
@@ -40,6 +49,7 @@ function brokerCommand(): Command {
     .option("--tls-port <port>", "also listen with TLS on this port (needs --tls-key and --tls-cert)", portNumber)
     .option("--tls-key <file>", "TLS private key (PEM)")
     .option("--tls-cert <file>", "TLS certificate chain (PEM)")
+    .option("--max-service-publish-bytes <bytes>", "largest PUBLISH packet a service client (hub, scada) may send (default 16 MiB)", byteCount)
     .exitOverride()
     .allowExcessArguments(false);
 }
@@ -53,6 +63,7 @@ export function parseBrokerArgs(argv: string[]): ParsedBrokerArgs {
     const tlsGiven = [raw.tlsPort, raw.tlsKey, raw.tlsCert].filter((value) => value !== undefined).length;
     if (tlsGiven !== 0 && tlsGiven !== 3) command.error("error: --tls-port, --tls-key and --tls-cert go together", { exitCode: USAGE_EXIT_CODE });
     const config: BrokerCliConfig = { dataDir: raw.dataDir, host: raw.host, port: raw.port, persistence: raw.persistence };
+    if (raw.maxServicePublishBytes !== undefined) config.maxServicePublishBytes = raw.maxServicePublishBytes;
     if (raw.tlsPort !== undefined && raw.tlsKey !== undefined && raw.tlsCert !== undefined) {
       config.tls = { port: raw.tlsPort, keyFile: raw.tlsKey, certFile: raw.tlsCert };
     }

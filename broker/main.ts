@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     credentials,
     logger,
     tls: config.tls,
+    maxServicePublishBytes: config.maxServicePublishBytes,
   }).catch((err: unknown) => {
     credentials.close();
     throw err;

@@ -10,18 +10,22 @@ export interface BrokerStats {
   connectionsRefused: Record<string, number>;
   /** ACL denials by action, then by reason. */
   aclDenied: Record<AclAction, Record<string, number>>;
+  /** Packets refused at the frame (frame-limit.ts) by packet type, then by reason; each closed its connection. */
+  packetsRefused: Record<string, Record<string, number>>;
 }
 
 export const METRIC_NAMES = {
   refused: "verge_mqtt_connections_refused_total",
   denied: "verge_mqtt_acl_denied_total",
   connected: "verge_mqtt_clients_connected",
+  packetsRefused: "verge_mqtt_packets_refused_total",
 } as const;
 
 interface PromMetrics {
   registry: Registry;
   refused: Counter<"reason">;
   denied: Counter<"action" | "reason">;
+  packetsRefused: Counter<"packet" | "reason">;
 }
 
 function increment(counts: Record<string, number>, key: string): void {
@@ -31,6 +35,7 @@ function increment(counts: Record<string, number>, key: string): void {
 export class BrokerMetrics {
   private readonly refusedCounts: Record<string, number> = {};
   private readonly deniedCounts: Record<AclAction, Record<string, number>> = { publish: {}, subscribe: {}, forward: {} };
+  private readonly packetsRefusedCounts: Record<string, Record<string, number>> = {};
 
   constructor(
     private readonly clientsConnected: () => number,
@@ -52,6 +57,12 @@ export class BrokerMetrics {
       labelNames: ["action", "reason"] as const,
       registers: [registry],
     });
+    const packetsRefused = new Counter({
+      name: METRIC_NAMES.packetsRefused,
+      help: "MQTT packets refused at the frame, before buffering (oversize, or not CONNECT first), by packet type and reason; each closed its connection",
+      labelNames: ["packet", "reason"] as const,
+      registers: [registry],
+    });
     new Gauge({
       name: METRIC_NAMES.connected,
       help: "MQTT clients connected to the broker",
@@ -60,7 +71,7 @@ export class BrokerMetrics {
         this.set(clientsConnected());
       },
     });
-    return new BrokerMetrics(clientsConnected, { registry, refused, denied });
+    return new BrokerMetrics(clientsConnected, { registry, refused, denied, packetsRefused });
   }
 
   refused(reason: string): void {
@@ -73,6 +84,11 @@ export class BrokerMetrics {
     this.prom?.denied.inc({ action, reason });
   }
 
+  packetRefused(packet: string, reason: string): void {
+    increment((this.packetsRefusedCounts[packet] ??= {}), reason);
+    this.prom?.packetsRefused.inc({ packet, reason });
+  }
+
   stats(): BrokerStats {
     return {
       clientsConnected: this.clientsConnected(),
@@ -82,6 +98,7 @@ export class BrokerMetrics {
         subscribe: { ...this.deniedCounts.subscribe },
         forward: { ...this.deniedCounts.forward },
       },
+      packetsRefused: Object.fromEntries(Object.entries(this.packetsRefusedCounts).map(([packet, byReason]) => [packet, { ...byReason }])),
     };
   }
 

@@ -23,13 +23,13 @@ describe("verge-broker arguments", () => {
   it("takes host, port, persistence and TLS", () => {
     const parsed = parseBrokerArgs([
       "--data-dir=/var/lib/verge", "--host", "127.0.0.1", "--port", "0", "--persistence", "memory",
-      "--tls-port", "8883", "--tls-key", "k.pem", "--tls-cert", "c.pem",
+      "--tls-port", "8883", "--tls-key", "k.pem", "--tls-cert", "c.pem", "--max-service-publish-bytes", "1048576",
     ]);
     expect(parsed).toEqual({
       ok: true,
       config: {
         dataDir: "/var/lib/verge", host: "127.0.0.1", port: 0, persistence: "memory",
-        tls: { port: 8883, keyFile: "k.pem", certFile: "c.pem" },
+        tls: { port: 8883, keyFile: "k.pem", certFile: "c.pem" }, maxServicePublishBytes: 1048576,
       },
     });
   });
@@ -39,6 +39,7 @@ describe("verge-broker arguments", () => {
     ["port not a number", ["--data-dir", "d", "--port", "http"], /port number/],
     ["port out of range", ["--data-dir", "d", "--port", "70000"], /port number/],
     ["unknown persistence", ["--data-dir", "d", "--persistence", "redis"], /level, memory/],
+    ["a service publish limit below 1 KiB", ["--data-dir", "d", "--max-service-publish-bytes", "100"], /at least 1024/],
     ["half a TLS setup", ["--data-dir", "d", "--tls-port", "8883"], /go together/],
     ["unknown option", ["--data-dir", "d", "--verbose"], /unknown option/],
   ])("refuses %s with exit code 2 and says why", (_name, argv, message) => {
