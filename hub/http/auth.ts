@@ -5,6 +5,7 @@ import { HubError } from "../errors.js";
 import type { HubMetrics } from "../metrics.js";
 import type { ApiToken, Role, TokensRepo } from "../repos/tokens.repo.js";
 import { roleAtLeast } from "../repos/tokens.repo.js";
+import type { StorageHealth } from "../storage-health.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -13,6 +14,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** The least role a route needs; every /api route declares one. */
     role?: Role;
+    /** false for a POST that only reads (a dry run): served while storage fails (hub/storage-health.ts). */
+    writes?: boolean;
   }
 }
 
@@ -21,7 +24,15 @@ export function actorOf(token: ApiToken): string {
   return `token:${token.id}(${token.name})`;
 }
 
-export function makeAuthHook(tokens: TokensRepo, auditor: Auditor, metrics: HubMetrics, now: () => number) {
+export function makeAuthHook(tokens: TokensRepo, auditor: Auditor, metrics: HubMetrics, now: () => number, storage?: StorageHealth) {
+  // last_used_at is bookkeeping: when the disk is full it is skipped (and counted), so reads keep working.
+  const markUsed = (id: string): void => {
+    try {
+      tokens.markUsed(id, now());
+    } catch (err) {
+      if (!storage?.failed("auth", err)) throw err;
+    }
+  };
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const need = request.routeOptions.config.role;
     if (!need) throw new HubError("internal", `route ${request.routeOptions.url} declares no role`);
@@ -30,7 +41,7 @@ export function makeAuthHook(tokens: TokensRepo, auditor: Auditor, metrics: HubM
     // The resource a refused request aimed at (rollout, device, token, cohort...), so `audit list --target` finds it.
     const params = (request.params ?? {}) as Record<string, string | undefined>;
     const target = params.id ?? params.name ?? params.sha256;
-    const token = header?.startsWith("Bearer ") ? tokens.authenticate(header.slice(7).trim(), now()) : undefined;
+    const token = header?.startsWith("Bearer ") ? tokens.verify(header.slice(7).trim()) : undefined;
     if (!token) {
       metrics.apiDenied.inc({ reason: "unauthenticated" });
       auditor.record({ actor: `anonymous@${request.ip}`, action: what, target, result: "denied", reason: header ? "invalid or revoked token" : "no bearer token" });
@@ -41,6 +52,7 @@ export function makeAuthHook(tokens: TokensRepo, auditor: Auditor, metrics: HubM
       auditor.record({ actor: actorOf(token), action: what, target, result: "denied", reason: `role ${token.role} < ${need}` });
       throw new HubError("forbidden", `${what} needs role ${need}; token "${token.name}" has role ${token.role}`);
     }
+    markUsed(token.id);
     request.principal = token;
   };
 }
