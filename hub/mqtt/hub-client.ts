@@ -35,6 +35,8 @@ export class HubMqttClient implements MqttPublisher {
   /** Session mode: set when a message could not be stored; no further message is acknowledged until the session resumes. */
   private refusing = false;
   private resumeDelayMs = RESUME_MIN_MS;
+  /** Set by stop(): messages still queued in mqtt.js are not acknowledged (the socket is ending; the broker keeps them). */
+  private stopping = false;
 
   constructor(
     private readonly options: HubMqttOptions,
@@ -90,8 +92,10 @@ export class HubMqttClient implements MqttPublisher {
       callback();
       return;
     }
-    if (this.refusing) {
-      callback(new Error("session resuming after a storage failure"));
+    if (this.refusing || this.stopping) {
+      // No PUBACK: the broker delivers the message again when the session resumes. (A PUBACK written while stop()
+      // ends the socket was the "write after end" error of a graceful stop.)
+      callback(new Error(this.stopping ? "session stopping" : "session resuming after a storage failure"));
       return;
     }
     const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
@@ -142,6 +146,7 @@ export class HubMqttClient implements MqttPublisher {
   async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.stopping = true;
     if (client) await client.endAsync();
   }
 }
