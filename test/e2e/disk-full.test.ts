@@ -2,18 +2,26 @@
 // tmpfs, devices publishing heartbeats while the disk fills. No crash; a device gets a PUBACK only for what SQLite
 // committed; /healthz 503 and API writes 507 while full, reads 200; everything stored once space is back, without
 // a restart; and a start on a full disk exits with its own code and says how much is free.
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAgent } from "../../device-agent/agent.js";
+import type { Agent } from "../../device-agent/agent.js";
+import { parseAgentConfig } from "../../device-agent/config.js";
+import type { AgentConfig } from "../../device-agent/config.js";
 import { INSUFFICIENT_STORAGE_EXIT_CODE } from "../../hub/storage-health.js";
+import { stateFromWire } from "../../proto/index.js";
+import type { verge } from "../../proto/index.js";
+import { testAgentConfig } from "../helpers/agents.js";
 import { vergeHub } from "../helpers/cli.js";
 import { startHubProcess } from "../helpers/hub-process.js";
 import type { HubProcess } from "../helpers/hub-process.js";
 import { mountSmallFs } from "../helpers/small-fs.js";
 import type { SmallFs } from "../helpers/small-fs.js";
 import { TelemetryDevice } from "../helpers/telemetry-device.js";
-import { tempDir, waitFor } from "../helpers/wait.js";
+import { tempDir, testLogger, waitFor } from "../helpers/wait.js";
 
 const DEVICES = 3;
 const BEFORE_FULL = 40;
@@ -138,5 +146,93 @@ describe.each(["memory", "level"] as const)("hub on a full disk (%s persistence)
     expect(run.stderr).toContain(`verge-hub: could not start: not enough free space for the data dir ${dataDir}`);
     expect(run.stderr).toMatch(/: \d+ bytes \([\d.]+ (KiB|MiB|B)\) free, at least 4194304 bytes \(4\.0 MiB\) needed \(storage\.minFreeBytes\)/);
     expect(run.stderr).not.toContain("Iterator is not open");
+  }, 240_000);
+});
+
+describe("a rollout to real agents while the hub's disk is full", () => {
+  let fs: SmallFs;
+  let conf: { dir: string; cleanup: () => void };
+  let hub: HubProcess | undefined;
+  const agents: Agent[] = [];
+
+  beforeAll(() => {
+    fs = mountSmallFs(32);
+    conf = tempDir("verge-diskfull-agents-");
+  });
+  afterAll(async () => {
+    for (const a of agents) await a.stop();
+    await hub?.stop();
+    fs.drain();
+    fs.unmount();
+    conf.cleanup();
+  });
+
+  it("completes once space returns, with every transition the agents reached stored once, and no restart", async () => {
+    const dataDir = join(fs.dir, "data");
+    mkdirSync(dataDir);
+    hub = await startHubProcess(join(conf.dir, "hub.yaml"), { dataDir, mqtt: { persistence: "memory" }, storage: { minFreeBytes: MIN_FREE, probeIntervalMs: 200 } });
+    const h = hub;
+    const ids = ["sc-full-1", "sc-full-2", "sc-full-3"];
+    const configs: AgentConfig[] = [];
+    for (const id of ids) {
+      const res = await h.api<{ agentConfig: string }>("POST", "/api/devices", { id, variant: "sc-x1" });
+      expect(res.status).toBe(201);
+      mkdirSync(join(conf.dir, id));
+      const parsed = parseAgentConfig(testAgentConfig(res.body.agentConfig, join(conf.dir, id)));
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+      configs.push(parsed.config);
+    }
+    const upload = await fetch(`${h.httpUrl}/api/artifacts`, { method: "PUT", headers: { authorization: `Bearer ${h.token}`, "content-type": "application/octet-stream" }, body: randomBytes(64 * 1024) });
+    expect(upload.status).toBe(201);
+    const { sha256 } = (await upload.json()) as { sha256: string };
+    expect((await h.api("POST", "/api/releases", { id: "rel-full", version: "1.0.0", variants: ["sc-x1"], components: [{ name: "app", sha256 }] })).status).toBe(201);
+    expect((await h.api("POST", "/api/rollouts", { id: "ro-full", releaseId: "rel-full", devices: ids })).status).toBe(201);
+
+    // The agents come online only once the disk is full: everything they report meets it. (The rollout was created
+    // before: API writes are refused while the disk is full.)
+    fs.fill();
+    const emitted = new Map<string, verge.v1.StateTransition[]>(ids.map((id) => [id, []]));
+    for (const [i, config] of configs.entries()) {
+      const agent = await startAgent(config, { logger: testLogger(`agent-${ids[i]}`) });
+      agent.events.on("transition", (t: verge.v1.StateTransition) => emitted.get(ids[i]!)!.push(t));
+      agents.push(agent);
+    }
+    await waitFor("/healthz to answer 503", async () => (await fetch(`${h.httpUrl}/healthz`)).status === 503, 60_000);
+    // Each agent is refused at its first publish (its "online" status) and retries with its backoff, its outbox intact.
+    await waitFor(
+      "the agents refused a few times",
+      async () => (metric(await (await fetch(`${h.httpUrl}/metrics`)).text(), 'verge_storage_refused_writes_total{source="telemetry"}') ?? 0) >= 10,
+      60_000,
+    );
+    const whileFull = await h.api<{ rollout: { status: string }; progress: Record<string, number> }>("GET", "/api/rollouts/ro-full");
+    expect(whileFull.status).toBe(200);
+    expect(whileFull.body.rollout.status).toBe("active");
+    expect(whileFull.body.progress.activated ?? 0).toBe(0);
+    expect(h.child.exitCode).toBeNull();
+
+    fs.drain();
+    await waitFor(
+      "the rollout completed",
+      async () => {
+        const r = await h.api<{ rollout: { status: string }; progress: Record<string, number> }>("GET", "/api/rollouts/ro-full");
+        return r.body.rollout.status === "completed" && r.body.progress.activated === ids.length;
+      },
+      60_000,
+    );
+    expect((await fetch(`${h.httpUrl}/healthz`)).status).toBe(200);
+    for (const a of agents.splice(0)) await a.stop();
+    expect(await h.stop()).toBe(0);
+    hub = undefined;
+
+    const db = new Database(join(dataDir, "verge.db"), { readonly: true, fileMustExist: true });
+    try {
+      for (const id of ids) {
+        const rows = db.prepare("SELECT seq, state FROM state_transitions WHERE device_id = ? AND rollout_id = 'ro-full' ORDER BY seq").all(id) as Array<{ seq: number; state: string }>;
+        const sent = emitted.get(id)!.filter((t) => t.rolloutId === "ro-full").map((t) => ({ seq: Number(t.seq), state: stateFromWire(t.state) }));
+        expect(rows, `${id}: every transition stored once`).toEqual(sent);
+      }
+    } finally {
+      db.close();
+    }
   }, 240_000);
 });
