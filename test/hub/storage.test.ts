@@ -91,6 +91,32 @@ describe("storage on a small filesystem", () => {
     }
   });
 
+  it("an API write that meets the full disk answers 507 and marks storage unhealthy; reads keep working", async () => {
+    const dataDir = join(fs.dir, "api");
+    const h = await startTestHub(dataDir, { storage: { minFreeBytes: 1024 * 1024, probeIntervalMs: 60_000 } });
+    try {
+      expect((await h.api("GET", "/api/tokens")).status).toBe(200);
+      fs.fill();
+      expect(h.hub.storage.ok).toBe(true);
+      // Enough rows that SQLite needs pages the full disk cannot give.
+      const devices = Array.from({ length: 2000 }, (_, i) => ({ id: `dev-api-${i}`, variant: "sc-x1", site: "s".repeat(200) }));
+      const write = await h.api<{ error: { code: string; message: string } }>("POST", "/api/devices/import", { devices });
+      expect(write.status, JSON.stringify(write.body)).toBe(507);
+      expect(write.body.error.code).toBe("insufficient_storage");
+      expect(write.body.error.message).toMatch(/cannot write to its data dir \((SQLITE_FULL|ENOSPC)/);
+      expect(h.hub.storage.ok).toBe(false);
+      // Refused up front now, reads served.
+      expect((await h.api("POST", "/api/devices", { id: "dev-one", variant: "sc-x1" })).status).toBe(507);
+      expect((await h.api("GET", "/api/tokens")).status).toBe(200);
+      expect((await h.api("GET", "/api/devices")).status).toBe(200);
+      const metrics = await h.hub.metrics.registry.getSingleMetricAsString("verge_storage_refused_writes_total");
+      expect(metrics).toMatch(/source="api"} [1-9]/);
+    } finally {
+      fs.drain();
+      await h.stop();
+    }
+  });
+
   it("session ingest (broker running alone): what could not be stored is not acknowledged and is delivered again after space returns", async () => {
     const dataDir = join(fs.dir, "session");
     // Start threshold low: the filesystem is small.
