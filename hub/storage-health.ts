@@ -61,6 +61,10 @@ export function checkStartSpace(dir: string, minFree: number): void {
   if (free < minFree) throw new InsufficientStorageError(dir, free, minFree);
 }
 
+/** Who reports storage failures: device telemetry, API requests, token bookkeeping, the broker's persistence. */
+export const STORAGE_SOURCES = ["telemetry", "api", "auth", "broker"] as const;
+export type StorageSource = (typeof STORAGE_SOURCES)[number];
+
 export interface StorageState {
   ok: boolean;
   /** Set while unhealthy: what failed, e.g. "SQLITE_FULL in telemetry: database or disk is full". */
@@ -103,6 +107,8 @@ export class StorageHealth {
       labelNames: ["source"],
       registers: [o.registry],
     });
+    // From 0, so increase() sees the first refusal.
+    for (const source of STORAGE_SOURCES) this.refusedWrites.inc({ source }, 0);
   }
 
   get ok(): boolean {
@@ -123,7 +129,7 @@ export class StorageHealth {
    * A write from `source` failed with `err`. A storage failure marks storage unhealthy and is counted; returns
    * whether it was one (anything else is the caller's to handle as before).
    */
-  failed(source: string, err: unknown): boolean {
+  failed(source: StorageSource, err: unknown): boolean {
     const code = storageErrorCode(err);
     if (code === undefined) return false;
     this.refusedWrites.inc({ source });
@@ -138,7 +144,7 @@ export class StorageHealth {
   }
 
   /** Counts a write refused up front because storage is unhealthy. */
-  refused(source: string): void {
+  refused(source: StorageSource): void {
     this.refusedWrites.inc({ source });
   }
 
