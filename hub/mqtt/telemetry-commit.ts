@@ -29,9 +29,13 @@ export class TelemetryNotStoredError extends Error {
   }
 }
 
+/** Wills kept for a later commit while storage fails (see commit()); beyond this the oldest is dropped, logged. */
+const MAX_DEFERRED_WILLS = 10_000;
+
 export class TelemetryCommitter {
   private pending: IngestOutcome[] = [];
   private drainScheduled = false;
+  private deferredWills: Array<{ topic: string; payload: Buffer }> = [];
 
   constructor(
     private readonly db: Db,
@@ -40,16 +44,29 @@ export class TelemetryCommitter {
     private readonly onStored: (outcomes: IngestOutcome[]) => void,
     private readonly logger: Logger,
     private readonly now: () => number,
-  ) {}
+  ) {
+    storage.onChange((ok) => {
+      if (ok) this.retryDeferredWills();
+    });
+  }
 
-  /** BrokerOptions.commitPublish: stores the message or throws (the broker then refuses it). */
+  /**
+   * BrokerOptions.commitPublish: stores the message or throws (the broker then refuses it). The exception: a will
+   * Aedes publishes for a client gone before a restart (`clientId` null). No device will send that again, and Aedes
+   * leaves a refusal there unhandled (its will sweep), so it is published and kept here to be stored once storage
+   * recovers.
+   */
   readonly commit = (clientId: string | null, packet: PublishPacket): void => {
     if (!isTelemetryTopic(packet.topic)) return;
     const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
     let outcome: IngestOutcome;
     try {
-      outcome = this.db.transaction(() => this.ingest.handle(packet.topic, payload, this.now()))();
+      outcome = this.store(packet.topic, payload);
     } catch (err) {
+      if (clientId === null && this.storage.failed("telemetry", err)) {
+        this.deferWill(packet.topic, payload);
+        return;
+      }
       const wasHealthy = this.storage.ok;
       const storageFailure = this.storage.failed("telemetry", err);
       // While storage is known to fail every message fails the same way: one error line when it starts, then debug.
@@ -57,12 +74,48 @@ export class TelemetryCommitter {
       this.logger[level]({ err, clientId, topic: packet.topic }, "telemetry could not be stored; refused (no PUBACK), the device sends it again");
       throw new TelemetryNotStoredError(packet.topic, err);
     }
+    this.stored(outcome);
+  };
+
+  /** Wills waiting for storage to recover (the obsolete-will exception of commit()). */
+  get deferred(): number {
+    return this.deferredWills.length;
+  }
+
+  private store(topic: string, payload: Buffer): IngestOutcome {
+    return this.db.transaction(() => this.ingest.handle(topic, payload, this.now()))();
+  }
+
+  private stored(outcome: IngestOutcome): void {
     this.pending.push(outcome);
     if (!this.drainScheduled) {
       this.drainScheduled = true;
       setImmediate(this.drain);
     }
-  };
+  }
+
+  private deferWill(topic: string, payload: Buffer): void {
+    if (this.deferredWills.length >= MAX_DEFERRED_WILLS) {
+      const dropped = this.deferredWills.shift();
+      this.logger.error({ topic: dropped?.topic }, "will dropped: too many waiting for storage");
+    }
+    this.deferredWills.push({ topic, payload: Buffer.from(payload) });
+    this.logger.warn({ topic, waiting: this.deferredWills.length }, "will of a client gone before a restart could not be stored; kept until storage recovers");
+  }
+
+  private retryDeferredWills(): void {
+    while (this.deferredWills.length > 0) {
+      const will = this.deferredWills[0]!;
+      try {
+        this.stored(this.store(will.topic, will.payload));
+      } catch (err) {
+        this.storage.failed("telemetry", err);
+        this.logger.warn({ err, topic: will.topic, waiting: this.deferredWills.length }, "deferred will still not stored");
+        return;
+      }
+      this.deferredWills.shift();
+    }
+  }
 
   private readonly drain = (): void => {
     this.drainScheduled = false;

@@ -9,7 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBroker } from "../../broker/broker.js";
 import { SqliteCredentialStore } from "../../broker/credentials-sqlite.js";
 import { openDatabase } from "../../hub/db/database.js";
+import type { PublishPacket } from "aedes";
 import { HubMqttClient } from "../../hub/mqtt/hub-client.js";
+import { TelemetryCommitter, TelemetryNotStoredError } from "../../hub/mqtt/telemetry-commit.js";
+import { pb, topics } from "../../proto/index.js";
 import { TelemetryIngest } from "../../hub/services/ingest.service.js";
 import { StorageHealth, storageErrorCode } from "../../hub/storage-health.js";
 import { enroll, startTestHub } from "../helpers/hub.js";
@@ -111,6 +114,40 @@ describe("storage on a small filesystem", () => {
       expect((await h.api("GET", "/api/devices")).status).toBe(200);
       const metrics = await h.hub.metrics.registry.getSingleMetricAsString("verge_storage_refused_writes_total");
       expect(metrics).toMatch(/source="api"} [1-9]/);
+    } finally {
+      fs.drain();
+      await h.stop();
+    }
+  });
+
+  it("a device's publish that cannot be stored is refused; a will of a client gone before a restart is kept and stored once storage recovers", async () => {
+    const dataDir = join(fs.dir, "wills");
+    const h = await startTestHub(dataDir, { storage: { minFreeBytes: 1024 * 1024, probeIntervalMs: 60_000 } });
+    try {
+      const dev = await enroll(h, "dev-will");
+      const ingest = new TelemetryIngest(h.hub.repos.devices, h.hub.repos.telemetry, h.hub.repos.rollouts, h.hub.metrics, testLogger("ingest"));
+      const stored: string[] = [];
+      const committer = new TelemetryCommitter(h.hub.db, ingest, h.hub.storage, (outcomes) => stored.push(...outcomes.map((o) => o.result)), testLogger("commit"), Date.now);
+      const status = (payload: string) => ({ cmd: "publish", topic: topics.status(dev.id), payload: Buffer.from(payload), qos: 1, retain: true, dup: false }) as unknown as PublishPacket;
+      committer.commit(dev.id, status("online"));
+      expect(h.hub.repos.devices.get(dev.id)?.online).toBe(true);
+
+      // An empty WAL on a full disk: the next write needs space it cannot get.
+      h.hub.db.pragma("wal_checkpoint(TRUNCATE)");
+      fs.fill();
+      const heartbeat = { cmd: "publish", topic: topics.up(dev.id, "heartbeat"), payload: Buffer.from(pb.Heartbeat.encode({ deviceId: dev.id, seq: 1, eventTime: Date.now(), uptimeS: 1 }).finish()), qos: 1, retain: false, dup: false } as unknown as PublishPacket;
+      expect(() => committer.commit(dev.id, heartbeat)).toThrow(TelemetryNotStoredError);
+      expect(h.hub.storage.ok).toBe(false);
+      // Aedes' will sweep (clientId null): not refused, kept.
+      expect(() => committer.commit(null, status("offline"))).not.toThrow();
+      expect(committer.deferred).toBe(1);
+      expect(h.hub.repos.devices.get(dev.id)?.online).toBe(true);
+
+      fs.drain();
+      expect(h.hub.storage.probe()).toBe(true);
+      expect(committer.deferred).toBe(0);
+      expect(h.hub.repos.devices.get(dev.id)?.online).toBe(false);
+      await waitFor("the post-ingest step ran", () => stored.includes("status") && stored.length === 2);
     } finally {
       fs.drain();
       await h.stop();
