@@ -191,6 +191,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       rolloutsRef.diagnostics?.onTelemetry(outcomes);
     };
     const committer = new TelemetryCommitter(db, ingest, storage, onStored, logger.child({ module: "ingest" }), now);
+    committer.start();
     const broker = await startBroker({
       host: config.mqtt.host,
       port: config.mqtt.port,

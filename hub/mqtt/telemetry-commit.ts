@@ -44,8 +44,11 @@ export class TelemetryCommitter {
     private readonly onStored: (outcomes: IngestOutcome[]) => void,
     private readonly logger: Logger,
     private readonly now: () => number,
-  ) {
-    storage.onChange((ok) => {
+  ) {}
+
+  /** Stores the wills kept while storage failed, once it recovers. */
+  start(): void {
+    this.storage.onChange((ok) => {
       if (ok) this.retryDeferredWills();
     });
   }

@@ -128,6 +128,7 @@ describe("storage on a small filesystem", () => {
       const ingest = new TelemetryIngest(h.hub.repos.devices, h.hub.repos.telemetry, h.hub.repos.rollouts, h.hub.metrics, testLogger("ingest"));
       const stored: string[] = [];
       const committer = new TelemetryCommitter(h.hub.db, ingest, h.hub.storage, (outcomes) => stored.push(...outcomes.map((o) => o.result)), testLogger("commit"), Date.now);
+      committer.start();
       const status = (payload: string) => ({ cmd: "publish", topic: topics.status(dev.id), payload: Buffer.from(payload), qos: 1, retain: true, dup: false }) as unknown as PublishPacket;
       committer.commit(dev.id, status("online"));
       expect(h.hub.repos.devices.get(dev.id)?.online).toBe(true);
