@@ -149,7 +149,7 @@ describe.each(["memory", "level"] as const)("hub on a full disk (%s persistence)
   }, 240_000);
 });
 
-describe("a rollout to real agents while the hub's disk is full", () => {
+describe.each(["memory", "level"] as const)("a rollout to real agents while the hub's disk is full (%s persistence)", (persistence) => {
   let fs: SmallFs;
   let conf: { dir: string; cleanup: () => void };
   let hub: HubProcess | undefined;
@@ -170,7 +170,7 @@ describe("a rollout to real agents while the hub's disk is full", () => {
   it("completes once space returns, with every transition the agents reached stored once, and no restart", async () => {
     const dataDir = join(fs.dir, "data");
     mkdirSync(dataDir);
-    hub = await startHubProcess(join(conf.dir, "hub.yaml"), { dataDir, mqtt: { persistence: "memory" }, storage: { minFreeBytes: MIN_FREE, probeIntervalMs: 200 } });
+    hub = await startHubProcess(join(conf.dir, "hub.yaml"), { dataDir, mqtt: { persistence }, storage: { minFreeBytes: MIN_FREE, probeIntervalMs: 200 } });
     const h = hub;
     const ids = ["sc-full-1", "sc-full-2", "sc-full-3"];
     const configs: AgentConfig[] = [];
