@@ -44,6 +44,14 @@ export interface BrokerOptions {
   /** A service client's (hub, scada) PUBLISH packets larger than this are refused at the frame; default 16 MiB. */
   maxServicePublishBytes?: number;
   tls?: { port: number; keyFile: string; certFile: string };
+  /**
+   * Called for every publish the ACL allowed, before Aedes acknowledges it (PUBACK for QoS 1) or forwards it: the
+   * hub running this broker in its process commits device telemetry here, so a device is acknowledged only for what
+   * is stored. Synchronous; throwing refuses the message: no PUBACK, and Aedes closes the connection (MQTT 3.1.1 has
+   * no negative PUBACK), so the device keeps it and sends it again after reconnecting. `clientId` is null for a will
+   * Aedes publishes for a client no longer connected.
+   */
+  commitPublish?: (clientId: string | null, packet: PublishPacket) => void;
 }
 
 export interface RefusedEvent {
@@ -165,6 +173,7 @@ function aclHooks(
   onRefused: (event: RefusedEvent) => void,
   onDenied: (event: DeniedEvent) => void,
   log: Logger,
+  commitPublish: BrokerOptions["commitPublish"],
 ): Pick<AedesOptions, "preConnect" | "authenticate" | "authorizePublish" | "authorizeSubscribe" | "authorizeForward"> {
   const connecting = new WeakMap<Client, { clientId: string; willTopic: string | undefined }>();
   const principals = new WeakMap<Client, Principal>();
@@ -214,8 +223,18 @@ function aclHooks(
     },
 
     authorizePublish(client, packet, callback) {
+      /** After the ACL verdict: the embedding hub's commit (BrokerOptions.commitPublish); its failure refuses the message. */
+      const commit = (clientId: string | null): Error | null => {
+        if (commitPublish === undefined) return null;
+        try {
+          commitPublish(clientId, packet);
+          return null;
+        } catch (err) {
+          return err instanceof Error ? err : new Error(String(err));
+        }
+      };
       if (client === null) {
-        callback(obsoleteWillAllowed(packet) ? null : new Error("obsolete will denied"));
+        callback(obsoleteWillAllowed(packet) ? commit(null) : new Error("obsolete will denied"));
         return;
       }
       const principal = principals.get(client);
@@ -232,7 +251,7 @@ function aclHooks(
         return;
       }
       if (verdict.ok && verdict.stripRetain === true) packet.retain = false;
-      callback(null);
+      callback(commit(client.id));
     },
 
     authorizeSubscribe(client, subscription, callback) {
@@ -281,10 +300,29 @@ function guardedHandle(aedes: Aedes, limits: FrameLimits, onRefused: (event: Pac
 }
 
 /** Sessions and retained messages in a level database, retained ones also answered from memory (retained-index.ts). */
-function levelPersistence(db: Level): AedesLevelPersistence {
+function levelPersistence(db: Level, log: Logger): AedesLevelPersistence {
   const persistence = aedesPersistenceLevel(db);
   indexRetained(persistence);
+  guardWillDeletion(persistence, log);
   return persistence;
+}
+
+/**
+ * Aedes' CONNECT handler deletes a client's old will with `delWill(client).finally(...)`: when the level store
+ * cannot write (a full disk: LEVEL_IO_ERROR) the promise `finally` returns rejects with no handler, and the
+ * unhandled rejection ended the hub. Here a failed deletion is logged and resolves: the CONNECT then fails at
+ * storing the new will (refused, the device retries), and a will left behind is only published once more.
+ */
+function guardWillDeletion(persistence: AedesLevelPersistence, log: Logger): void {
+  const p = persistence as unknown as { delWill(client: unknown, cb?: unknown): Promise<unknown> };
+  const delWill = p.delWill.bind(p);
+  p.delWill = (client, cb) => {
+    if (cb !== undefined) return delWill(client, cb);
+    return delWill(client).catch((err: unknown) => {
+      log.warn({ err, clientId: (client as { id?: string }).id }, "mqtt persistence: deleting a will failed");
+      return undefined;
+    });
+  };
 }
 
 export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
@@ -315,10 +353,10 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
 
   try {
     aedes = await Aedes.createBroker({
-      persistence: db === undefined ? undefined : levelPersistence(db),
+      persistence: db === undefined ? undefined : levelPersistence(db, log),
       maxClientsIdLength: MAX_CLIENT_ID_LENGTH,
       concurrency: UNLIMITED_CONCURRENCY,
-      ...aclHooks(opts.credentials, opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, onRefused, onDenied, log),
+      ...aclHooks(opts.credentials, opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, onRefused, onDenied, log, opts.commitPublish),
     });
     const running = aedes;
     await queueOncePerPublish((running as unknown as { persistence: unknown }).persistence, db);

@@ -226,6 +226,16 @@ export const hubConfigSchema = z
       .strict()
       .refine((r) => r.minMs <= r.maxMs, { path: ["maxMs"], message: "must be at least minMs" })
       .default({ minMs: 30_000, maxMs: 3_600_000 }),
+    /** The data dir's storage (hub/storage-health.ts, README "Full disk"). */
+    storage: z
+      .object({
+        /** The hub refuses to start with less free space than this on its data dir's filesystem, and counts storage as recovered only above it. */
+        minFreeBytes: z.number().int().min(0).default(32 * 1024 * 1024),
+        /** How often the storage probe runs (free space; while writes fail, a committed write that detects recovery). */
+        probeIntervalMs: durationMs.default(5000),
+      })
+      .strict()
+      .default({ minFreeBytes: 32 * 1024 * 1024, probeIntervalMs: 5000 }),
     links: z
       .object({
         /** Grafana base URL used in pause-event links (the shipped dashboard has uid verge-rollouts). */
@@ -262,6 +272,7 @@ const ENV_OVERRIDES: Array<[string, string[], "string" | "int"]> = [
   ["VERGE_HTTP_PUBLIC_URL", ["http", "publicUrl"], "string"],
   ["VERGE_PLANS_DIR", ["rollout", "plansDir"], "string"],
   ["VERGE_GRAFANA_URL", ["links", "grafanaUrl"], "string"],
+  ["VERGE_STORAGE_MIN_FREE_BYTES", ["storage", "minFreeBytes"], "int"],
 ];
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

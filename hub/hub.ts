@@ -1,7 +1,8 @@
 // Composition root of the hub process: config, logger and adapters wired explicitly. Starts the embedded broker,
 // the hub's MQTT session, and the HTTP server; stops them in reverse order.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync } from "node:fs";
+import type { EventEmitter } from "node:events";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { FastifyInstance } from "fastify";
@@ -49,6 +50,10 @@ import { DiagnosticsService } from "./services/diagnostics.service.js";
 import { WebhooksRepo } from "./repos/webhooks.repo.js";
 import { WebhooksService } from "./services/webhooks.service.js";
 import { openFileLimit, openFileWarning } from "./fd-limit.js";
+import { lockDataDir, preparePrivateDatabase, preparePrivateDir } from "./data-dir.js";
+import { StorageHealth, checkStartSpace } from "./storage-health.js";
+import { TelemetryCommitter } from "./mqtt/telemetry-commit.js";
+import type { IngestOutcome } from "./services/ingest.service.js";
 
 export interface Hub {
   readonly config: HubConfig;
@@ -58,6 +63,7 @@ export interface Hub {
   readonly mqtt: HubMqttClient;
   readonly http: FastifyInstance;
   readonly metrics: HubMetrics;
+  readonly storage: StorageHealth;
   readonly addresses: HubAddresses;
   readonly dbFile: string;
   /** Set on the first start only: the admin token created for bootstrapping (also written to its file). */
@@ -102,10 +108,22 @@ function localUrl(scheme: string, host: string, port: number): string {
 }
 
 export async function startHub(config: HubConfig, logger: Logger, now: () => number = Date.now): Promise<Hub> {
-  mkdirSync(config.dataDir, { recursive: true });
+  // Before anything is written: a private data dir, enough free space (InsufficientStorageError), one hub on it
+  // (DataDirInUseError). Their exit codes are in main.ts.
+  preparePrivateDir(config.dataDir);
+  checkStartSpace(config.dataDir, config.storage.minFreeBytes);
+  const lock = lockDataDir(config.dataDir);
   const dbFile = join(config.dataDir, "verge.db");
-  const db = openDatabase(dbFile);
+  let db: Db;
+  try {
+    preparePrivateDatabase(dbFile);
+    db = openDatabase(dbFile);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   const cleanups: Array<() => Promise<void> | void> = [
+    () => lock.release(),
     () => {
       db.close();
     },
@@ -141,6 +159,17 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
     const metrics = new HubMetrics();
     const auditor = new Auditor(repos.audit, logger.child({ module: "audit" }), now, { denialFoldMs: config.audit.denialFoldMs, onFolded: () => metrics.auditDenialsFolded.inc() });
     metrics.registerDatabaseGauges(db, now);
+    const storage = new StorageHealth({
+      dir: config.dataDir,
+      minFreeBytes: config.storage.minFreeBytes,
+      probeIntervalMs: config.storage.probeIntervalMs,
+      probeWrite: () => void db.prepare("INSERT INTO storage_probe (id, probed_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at").run(now()),
+      registry: metrics.registry,
+      logger: logger.child({ module: "storage" }),
+      now,
+    });
+    storage.start();
+    cleanups.push(() => storage.stop());
 
     // The hub's own MQTT credential: a secret file in the data dir, its hash in mqtt_principals.
     const hubSecret = loadOrCreateSecret(join(config.dataDir, "keys", "hub-mqtt.secret"), generateSecret).secret;
@@ -157,6 +186,16 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
 
     const credentials = SqliteCredentialStore.open(dbFile);
     cleanups.push(() => credentials.close());
+    // Telemetry is committed inside the broker's publish path, before its PUBACK (mqtt/telemetry-commit.ts); the
+    // post-ingest step reaches the services once they exist.
+    const rolloutsRef: { service?: RolloutsService; diagnostics?: DiagnosticsService } = {};
+    const ingest = new TelemetryIngest(repos.devices, repos.telemetry, repos.rollouts, metrics, logger.child({ module: "ingest" }), config.ingest);
+    const onStored = (outcomes: IngestOutcome[]): void => {
+      rolloutsRef.service?.onTelemetry(outcomes);
+      rolloutsRef.diagnostics?.onTelemetry(outcomes);
+    };
+    const committer = new TelemetryCommitter(db, ingest, storage, onStored, logger.child({ module: "ingest" }), now);
+    committer.start();
     const broker = await startBroker({
       host: config.mqtt.host,
       port: config.mqtt.port,
@@ -165,21 +204,19 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       logger,
       registry: metrics.registry,
       maxPayloadBytes: config.mqtt.maxPayloadBytes,
+      commitPublish: committer.commit,
     });
     cleanups.push(() => broker.close());
+    // Persistence failures of the broker (level store on a full disk) mark storage unhealthy too.
+    (broker.aedes as unknown as EventEmitter).on("error", (err: unknown) => void storage.failed("broker", err));
 
     const store = new ArtifactStore(join(config.dataDir, "artifacts"));
     const addresses: HubAddresses = { mqttUrl: config.mqtt.publicUrl ?? broker.url, httpUrl: "" };
-    const rolloutsRef: { service?: RolloutsService; diagnostics?: DiagnosticsService } = {};
-    const ingest = new TelemetryIngest(repos.devices, repos.telemetry, repos.rollouts, metrics, logger.child({ module: "ingest" }), config.ingest);
     const mqttClient = new HubMqttClient(
-      { url: broker.url, password: hubSecret, logger: logger.child({ module: "hub-mqtt" }) },
+      { url: broker.url, password: hubSecret, logger: logger.child({ module: "hub-mqtt" }), telemetry: "in-process", storage },
       db,
       ingest,
-      (outcomes) => {
-        rolloutsRef.service?.onTelemetry(outcomes);
-        rolloutsRef.diagnostics?.onTelemetry(outcomes);
-      },
+      onStored,
       now,
     );
     const webhooks = new WebhooksService({
@@ -309,6 +346,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       criteria,
       maxArtifactBytes: config.http.maxArtifactBytes,
       health: () => ({ mqttConnected: mqttClient.raw.connected }),
+      storage,
       now,
     });
     await http.listen({ host: config.http.host, port: config.http.port });
@@ -351,6 +389,7 @@ export async function startHub(config: HubConfig, logger: Logger, now: () => num
       mqtt: mqttClient,
       http,
       metrics,
+      storage,
       addresses,
       dbFile,
       bootstrapToken,

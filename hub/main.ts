@@ -4,12 +4,19 @@ import { Command } from "commander";
 import { pino } from "pino";
 import { ConfigError, loadHubConfig } from "./config.js";
 import { startHub } from "./hub.js";
+import { DATA_DIR_IN_USE_EXIT_CODE, DataDirInUseError } from "./data-dir.js";
+import { INSUFFICIENT_STORAGE_EXIT_CODE, InsufficientStorageError } from "./storage-health.js";
 
 const program = new Command()
   .name("verge-hub")
   .description("verge hub: embedded MQTT broker, rollout engine, telemetry ingest and HTTP API")
   .option("-c, --config <file>", "config file (YAML or JSON); VERGE_* environment variables override it", process.env.VERGE_CONFIG)
-  .addHelpText("after", "\nEnvironment: VERGE_DATA_DIR, VERGE_MQTT_PORT, VERGE_HTTP_PORT, VERGE_MQTT_HOST, VERGE_HTTP_HOST, VERGE_LOG_LEVEL, ...\nSee config/hub.example.yaml.")
+  .addHelpText(
+    "after",
+    "\nEnvironment: VERGE_DATA_DIR, VERGE_MQTT_PORT, VERGE_HTTP_PORT, VERGE_MQTT_HOST, VERGE_HTTP_HOST, VERGE_LOG_LEVEL, ...\nSee config/hub.example.yaml.\n" +
+      `\nExit codes: 0 stopped on SIGINT/SIGTERM, 1 could not start (or stop) for another reason, 2 invalid configuration,\n` +
+      `  ${DATA_DIR_IN_USE_EXIT_CODE} data dir in use by another hub (its pid is named), ${INSUFFICIENT_STORAGE_EXIT_CODE} not enough free space on the data dir (storage.minFreeBytes).`,
+  )
   .parse();
 
 const { config: configFile } = program.opts<{ config?: string }>();
@@ -31,7 +38,7 @@ try {
 } catch (err) {
   logger.fatal({ err }, "hub failed to start");
   process.stderr.write(`verge-hub: could not start: ${(err as Error).message}\n`);
-  process.exit(1);
+  process.exit(err instanceof DataDirInUseError || err instanceof InsufficientStorageError ? err.exitCode : 1);
 }
 
 const { mqttUrl, httpUrl } = hub.addresses;

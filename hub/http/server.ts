@@ -37,6 +37,8 @@ import { registerCriteriaRoutes } from "./routes/criteria.js";
 import type { CriteriaService } from "../services/criteria.service.js";
 import { actorOf, makeAuthHook } from "./auth.js";
 import { PAGE_SIZE_MAX, pageInfo, pageRequest } from "./routes/paging.js";
+import type { StorageHealth } from "../storage-health.js";
+import { storageErrorCode } from "../storage-health.js";
 
 export interface HttpDeps {
   logger: Logger;
@@ -61,6 +63,8 @@ export interface HttpDeps {
   criteria: CriteriaService;
   maxArtifactBytes: number;
   health: () => { mqttConnected: boolean };
+  /** Storage health: /healthz answers 503 and API writes 507 while the data dir cannot be written. */
+  storage: StorageHealth;
   now: () => number;
 }
 
@@ -69,6 +73,11 @@ function actor(request: FastifyRequest): string {
   return actorOf(request.principal);
 }
 
+
+function storageMessage(storage: StorageHealth): string {
+  const s = storage.status();
+  return `the hub cannot write to its data dir (${s.reason ?? "storage failing"}); reads still work, retry once space is freed`;
+}
 
 export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   // Per-request access logs at info would drown the log at fleet scale: the HTTP logger starts at warn.
@@ -81,6 +90,13 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       deps.metrics.apiBadRequests.inc({ route: request.routeOptions.url ?? "unknown" });
       request.log.warn({ url: request.url, problem: message }, "bad request");
     };
+    // A write that met a full or failing disk (SQLite, an artifact or bundle file): 507, and storage is unhealthy
+    // until the probe sees it recover.
+    if (storageErrorCode(err) !== undefined) {
+      deps.storage.failed("api", err);
+      request.log.warn({ err, url: request.url }, "request failed: storage");
+      return reply.code(507).send({ error: { code: "insufficient_storage", message: storageMessage(deps.storage) } });
+    }
     if (err instanceof HubError) {
       if (err.code === "bad_request") badRequest(err.message);
       if (err.code === "internal") request.log.error({ err }, "internal error");
@@ -98,7 +114,12 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     reply.code(404).send({ error: { code: "not_found", message: `no route ${request.method} ${request.url}` } }),
   );
 
-  app.get("/healthz", async () => ({ status: "ok", mqtt: deps.health().mqttConnected ? "connected" : "disconnected" }));
+  app.get("/healthz", async (_request, reply) => {
+    const mqtt = deps.health().mqttConnected ? "connected" : "disconnected";
+    const storage = deps.storage.status();
+    if (!storage.ok) return reply.code(503).send({ status: "unavailable", reason: `storage: ${storage.reason ?? "failing"}`, mqtt, storage });
+    return { status: "ok", mqtt, storage };
+  });
   app.get("/metrics", async (_request, reply) => {
     reply.header("content-type", deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
@@ -108,7 +129,13 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
 
   void app.register(
     async (api) => {
-      api.addHook("onRequest", makeAuthHook(deps.tokens, deps.auditor, deps.metrics, deps.now));
+      api.addHook("onRequest", makeAuthHook(deps.tokens, deps.auditor, deps.metrics, deps.now, deps.storage));
+      // While storage fails, writes are refused up front (nothing half done); reads and dry runs are served.
+      api.addHook("onRequest", async (request) => {
+        if (deps.storage.ok || request.method === "GET" || request.method === "HEAD" || request.routeOptions.config.writes === false) return;
+        deps.storage.refused("api");
+        throw new HubError("insufficient_storage", storageMessage(deps.storage));
+      });
       // Artifact uploads arrive as a raw stream; the store hashes while writing and enforces the size limit.
       api.addContentTypeParser("application/octet-stream", (_req, payload, done) => done(null, payload));
 
@@ -136,7 +163,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       api.post("/rollouts", { config: { role: "release-manager" } }, async (request, reply) =>
         reply.code(201).send(await deps.rollouts.create(request.body, actor(request))),
       );
-      api.post("/rollouts/plan", { config: { role: "viewer" } }, async (request) => ({ preview: deps.rollouts.preview(request.body) }));
+      api.post("/rollouts/plan", { config: { role: "viewer", writes: false } }, async (request) => ({ preview: deps.rollouts.preview(request.body) }));
       api.get<{ Querystring: { status?: string; releaseId?: string; page?: string; pageSize?: string } }>("/rollouts", { config: { role: "viewer" } }, async (request) => {
         const q = request.query;
         const statuses = ["draft", "active", "paused", "completed", "cancelled", "rolled_back"];

@@ -75,12 +75,22 @@ export class TokensRepo {
 
   /** The token's record when it is valid and not revoked. */
   authenticate(token: string, now: number): ApiToken | undefined {
+    const found = this.verify(token);
+    if (found) this.markUsed(found.id, now);
+    return found;
+  }
+
+  /** The live token `token` names, or undefined; reads only (a read request works while the disk is full). */
+  verify(token: string): ApiToken | undefined {
     const m = /^vrg_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/.exec(token);
     if (!m) return undefined;
     const row = this.db.prepare("SELECT * FROM api_tokens WHERE id = ?").get(m[1]) as TokenRow | undefined;
     if (!row || row.revoked_at !== null || !verifySecret(m[2]!, row.token_hash)) return undefined;
-    this.db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").run(now, row.id);
     return toToken(row);
+  }
+
+  markUsed(id: string, now: number): void {
+    this.db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").run(now, id);
   }
 }
 

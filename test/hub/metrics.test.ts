@@ -107,10 +107,12 @@ describe("/metrics during a staged rollout", () => {
       ["activated", "cancelled", "downloading", "failed", "not_started", "pending", "rolled_back", "rolling_back", "verified"],
     );
 
-    // the canary activates, reports KPIs, and the rules measure them
+    // the canary activates, reports KPIs, and the rules measure them; the gates follow once the status is published
+    // (verge_rollout_gate is set after the evaluation's messages went out, so it can trail the KPI gauges)
     const canary = await waitFor("canary activated and its KPIs measured", async () => {
       const m = await scrape(h);
-      return one(m, "verge_rollout_devices", { ...ro, stage: "canary", state: "activated" }) === 1 && samples(m, "verge_cohort_kpi", { ...ro, stage: "canary" }).length === 2 && m;
+      const measured = one(m, "verge_rollout_devices", { ...ro, stage: "canary", state: "activated" }) === 1 && samples(m, "verge_cohort_kpi", { ...ro, stage: "canary" }).length === 2;
+      return measured && one(m, "verge_rollout_stage_status", { ...ro, stage: "canary", status: "converged" }) === 1 && samples(m, "verge_rollout_gate", { ...ro, gate: "canaryHealthy" })[0]?.value === 1 && m;
     });
     expect(one(canary, "verge_rollout_devices", { ...ro, stage: "wave-1", state: "activated" })).toBe(0);
     expect(one(canary, "verge_rollout_devices", { ...ro, stage: "wave-1", state: "not_started" })).toBe(2);
