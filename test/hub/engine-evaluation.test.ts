@@ -3,8 +3,10 @@
 // (`activeStageRuleFiring`). Tables over stage snapshots, `now` passed in.
 import { describe, expect, it } from "vitest";
 import { activeStageRuleFiring, advance, computeGates } from "../../hub/rollout/engine.js";
-import type { Decision, Effect, StageConfig, StageCounts, StageCriteria, StageKind, StageSnapshot } from "../../hub/rollout/engine.js";
+import type { Decision, Effect, StageConfig, StageCriteria, StageKind, StageSnapshot } from "../../hub/rollout/engine.js";
 import type { RuleDef } from "../../hub/rollout/rules.js";
+import { stageSnapshot } from "../helpers/stage-snapshots.js";
+import type { StageOver } from "../helpers/stage-snapshots.js";
 
 const M = 60_000;
 const H = 60 * M;
@@ -12,34 +14,12 @@ const T0 = Date.UTC(2026, 11, 1, 12, 0, 0);
 const CONFIG: StageConfig = { observeMs: H, approval: false, deviceTimeoutMs: H, failureThreshold: 0.5, activation: "immediate", breakerFailures: 0 };
 const OVERFLOW = "rule availability (availability): integer overflow";
 
-function counts(over: Partial<StageCounts> = {}): StageCounts {
-  const c: StageCounts = { total: 0, notStarted: 0, pending: 0, downloading: 0, verified: 0, activated: 0, failed: 0, cancelled: 0, rolling_back: 0, rolled_back: 0, safetyBlocked: 0, ...over };
-  c.total = c.notStarted + c.pending + c.downloading + c.verified + c.activated + c.failed + c.cancelled + c.rolling_back + c.rolled_back;
-  return c;
-}
-
-type Over = Partial<Omit<StageSnapshot, "counts" | "config">> & { counts?: Partial<StageCounts>; config?: Partial<StageConfig> };
-function stage(name: string, kind: StageKind, over: Over = {}): StageSnapshot {
-  const { counts: c, config, ...rest } = over;
-  return {
-    name,
-    kind,
-    status: "pending",
-    startedAt: null,
-    activationIssuedAt: null,
-    convergedAt: null,
-    observeUntil: null,
-    approvalRequestedAt: null,
-    approvedAt: null,
-    completedAt: null,
-    overdue: [],
-    ...rest,
-    config: { ...CONFIG, ...config },
-    counts: counts(c),
-  };
+/** A stage snapshot: pending with nothing started unless told otherwise. */
+function stage(name: string, kind: StageKind, over: StageOver = {}): StageSnapshot {
+  return stageSnapshot(name, kind, CONFIG, over);
 }
 /** The canary, every device done, its window over at T0 + H: it completes at the next evaluation unless held. */
-const canaryDone = (over: Over = {}) =>
+const canaryDone = (over: StageOver = {}) =>
   stage("canary", "canary", { status: "converged", startedAt: T0, activationIssuedAt: T0, convergedAt: T0, observeUntil: T0 + H, counts: { activated: 2 }, ...over });
 const pilot = () => stage("pilot", "pilot", { counts: { notStarted: 4 } });
 

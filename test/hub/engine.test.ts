@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { advance, computeGates, displayStageStatus, failureGatePasses, promote } from "../../hub/rollout/engine.js";
 import type { Decision, Effect, Firing, RolloutStatus, StageConfig, StageCounts, StageKind, StageSnapshot, StageStatus } from "../../hub/rollout/engine.js";
 import type { RuleDef } from "../../hub/rollout/rules.js";
+import { stageCounts, stageSnapshot } from "../helpers/stage-snapshots.js";
+import type { StageOver } from "../helpers/stage-snapshots.js";
 
 const S = 1000;
 const M = 60 * S;
@@ -12,49 +14,11 @@ const T0 = Date.UTC(2025, 4, 1, 12, 0, 0);
 
 const CONFIG: StageConfig = { observeMs: H, approval: false, deviceTimeoutMs: H, failureThreshold: 0.2, activation: "immediate", breakerFailures: 0 };
 
-/** Device counts; `total` defaults to the sum of the states given. */
-function counts(over: Partial<StageCounts> = {}): StageCounts {
-  const c: StageCounts = {
-    total: 0,
-    notStarted: 0,
-    pending: 0,
-    downloading: 0,
-    verified: 0,
-    activated: 0,
-    failed: 0,
-    cancelled: 0,
-    rolling_back: 0,
-    rolled_back: 0,
-    safetyBlocked: 0,
-    ...over,
-  };
-  if (over.total === undefined) {
-    c.total = c.notStarted + c.pending + c.downloading + c.verified + c.activated + c.failed + c.cancelled + c.rolling_back + c.rolled_back;
-  }
-  return c;
-}
-
-type StageOver = Partial<Omit<StageSnapshot, "counts" | "config">> & { counts?: Partial<StageCounts>; config?: Partial<StageConfig> };
+const counts = stageCounts;
 
 /** A stage snapshot: pending with nothing started unless told otherwise. */
 function stage(name: string, kind: StageKind, over: StageOver = {}): StageSnapshot {
-  const { counts: c, config, ...rest } = over;
-  return {
-    name,
-    kind,
-    status: "pending",
-    startedAt: null,
-    activationIssuedAt: null,
-    convergedAt: null,
-    observeUntil: null,
-    approvalRequestedAt: null,
-    approvedAt: null,
-    completedAt: null,
-    overdue: [],
-    ...rest,
-    config: { ...CONFIG, ...config },
-    counts: counts(c),
-  };
+  return stageSnapshot(name, kind, CONFIG, over);
 }
 
 /** A stage whose devices are deploying (started at T0, activation issued). */
