@@ -14,6 +14,16 @@ const durationMs = z.number().int().positive();
 /** Shortest webhook secret accepted: an HMAC key anyone could guess signs nothing. */
 export const MIN_WEBHOOK_SECRET_LENGTH = 16;
 
+/** The telemetry ingest bounds by default (config `ingest`; hub/services/ingest.service.ts). */
+export const INGEST_DEFAULTS = {
+  maxFutureSkewMs: 5 * 60 * 1000,
+  maxPastAgeMs: 30 * 24 * 3600 * 1000,
+  maxKpiWindowMs: 30 * 24 * 3600 * 1000,
+  kpiSecondsSlackS: 5,
+  maxEventsPerSecond: 1_000_000,
+  seqReorderWindow: 10_000,
+} as const;
+
 function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
@@ -162,14 +172,7 @@ export const hubConfigSchema = z
         seqReorderWindow: z.number().int().min(0).default(10_000),
       })
       .strict()
-      .default({
-        maxFutureSkewMs: 5 * 60 * 1000,
-        maxPastAgeMs: 30 * 24 * 3600 * 1000,
-        maxKpiWindowMs: 30 * 24 * 3600 * 1000,
-        kpiSecondsSlackS: 5,
-        maxEventsPerSecond: 1_000_000,
-        seqReorderWindow: 10_000,
-      }),
+      .default(INGEST_DEFAULTS),
     audit: z
       .object({
         /** Repeated denials from one source (address or token, reason, route) within this long share one audit row. */

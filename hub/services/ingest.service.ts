@@ -8,20 +8,14 @@ import type { DevicesRepo } from "../repos/devices.repo.js";
 import type { RolloutsRepo } from "../repos/rollouts.repo.js";
 import type { TelemetryRepo } from "../repos/telemetry.repo.js";
 import type { HubMetrics } from "../metrics.js";
+import { INGEST_DEFAULTS } from "../config.js";
 import type { HubConfig } from "../config.js";
 import { cutOptional, cutText } from "../stored-text.js";
 
 /** The bounds of hub config `ingest` (hub/config.ts). */
 export type IngestLimits = HubConfig["ingest"];
 
-export const DEFAULT_INGEST_LIMITS: IngestLimits = {
-  maxFutureSkewMs: 5 * 60 * 1000,
-  maxPastAgeMs: 30 * 24 * 3600 * 1000,
-  maxKpiWindowMs: 30 * 24 * 3600 * 1000,
-  kpiSecondsSlackS: 5,
-  maxEventsPerSecond: 1_000_000,
-  seqReorderWindow: 10_000,
-};
+export const DEFAULT_INGEST_LIMITS: IngestLimits = INGEST_DEFAULTS;
 
 /** Why a device->hub message was refused: the `reason` of verge_telemetry_rejected_total and of stored rejections. */
 export const REJECTION_REASONS = [

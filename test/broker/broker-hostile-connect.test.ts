@@ -14,6 +14,7 @@ import { openDatabase } from "../../hub/db/database.js";
 import { topics } from "../../proto/index.js";
 import { tempDir, waitFor, waitForEvent } from "../helpers/wait.js";
 import { secretOf } from "./harness.js";
+import { fixedHeader } from "./mqtt-bytes.js";
 
 const BROKER_BIN = join(process.cwd(), "dist/broker/main.js");
 const MIB = 1024 * 1024;
@@ -41,17 +42,7 @@ function rssBytes(pid: number): number {
 }
 
 /** The fixed header of a CONNECT that declares `length` bytes of body. */
-function connectHeader(length: number): Buffer {
-  const bytes = [0x10];
-  let rest = length;
-  do {
-    let byte = rest % 128;
-    rest = Math.floor(rest / 128);
-    if (rest > 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (rest > 0);
-  return Buffer.from(bytes);
-}
+const connectHeader = (length: number): Buffer => fixedHeader(0x10, length);
 
 /**
  * Opens a socket, sends a CONNECT header declaring 64 MiB and then streams up to `streamBytes` of body, as fast as

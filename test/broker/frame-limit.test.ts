@@ -13,22 +13,10 @@ import type { FrameVerdict } from "../../broker/frame-limit.js";
 import { topics } from "../../proto/index.js";
 import { tempDir, waitFor, waitForEvent } from "../helpers/wait.js";
 import { BrokerHarness, clientEvent, collect, principal, secretOf } from "./harness.js";
-
-/** The MQTT remaining-length varint (MQTT 3.1.1 section 2.2.3). */
-function varint(length: number): Buffer {
-  const bytes: number[] = [];
-  let rest = length;
-  do {
-    let byte = rest % 128;
-    rest = Math.floor(rest / 128);
-    if (rest > 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (rest > 0);
-  return Buffer.from(bytes);
-}
+import { fixedHeader } from "./mqtt-bytes.js";
 
 function packet(firstByte: number, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([firstByte]), varint(body.length), body]);
+  return Buffer.concat([fixedHeader(firstByte, body.length), body]);
 }
 
 function utf8(text: string): Buffer {
@@ -72,7 +60,7 @@ describe("frame scanner", () => {
 
   it.each<[string, Buffer[], FrameVerdict]>([
     ["a CONNECT, a PUBLISH and a SUBSCRIBE within their limits", [connect, publishPacket("t", Buffer.alloc(1024)), subscribePacket("t")], { ok: true }],
-    ["a CONNECT declaring 64 MiB, its header alone", [Buffer.concat([Buffer.from([0x10]), varint(64 * 1024 * 1024)])],
+    ["a CONNECT declaring 64 MiB, its header alone", [fixedHeader(0x10, 64 * 1024 * 1024)],
       { ok: false, packet: "connect", reason: "too_large", declaredBytes: 64 * 1024 * 1024, limitBytes: 4096 }],
     ["a CONNECT declaring 4 KiB + 1", [packet(0x10, Buffer.alloc(4097))], { ok: false, packet: "connect", reason: "too_large", declaredBytes: 4097, limitBytes: 4096 }],
     ["a PUBLISH first", [publishPacket("t", Buffer.alloc(1))], { ok: false, packet: "publish", reason: "not_connect" }],
@@ -169,7 +157,7 @@ describe("broker frame limit", () => {
     const socket = rawSocket(broker.port);
     const closed = waitForEvent(socket, "close");
     await waitForEvent(socket, "connect");
-    socket.write(Buffer.concat([Buffer.from([0x10]), varint(64 * 1024 * 1024), Buffer.alloc(64 * 1024)]));
+    socket.write(Buffer.concat([fixedHeader(0x10, 64 * 1024 * 1024), Buffer.alloc(64 * 1024)]));
     const [event] = await refused;
     await closed;
     expect(event).toEqual({ packet: "connect", reason: "too_large", declaredBytes: 64 * 1024 * 1024, limitBytes: 4096, remoteAddress: "127.0.0.1" });
@@ -256,7 +244,7 @@ describe("broker frame limit", () => {
     sockets.push(socket);
     const closed = waitForEvent(socket, "close");
     await waitForEvent(socket, "secureConnect");
-    socket.write(Buffer.concat([Buffer.from([0x10]), varint(64 * 1024 * 1024), Buffer.alloc(64 * 1024)]));
+    socket.write(Buffer.concat([fixedHeader(0x10, 64 * 1024 * 1024), Buffer.alloc(64 * 1024)]));
     const [event] = await refused;
     await closed;
     expect(event).toMatchObject({ packet: "connect", reason: "too_large", declaredBytes: 64 * 1024 * 1024, remoteAddress: "127.0.0.1" });
