@@ -436,17 +436,25 @@ export class DiagnosticsService {
       throw badRequest(`bundle ${b.id} does not match what was declared (${detail}); it was dropped: collect it again`);
     }
     await rename(part, this.finalPath(b.id));
+    // Retention first, counting this bundle as complete: whoever sees it complete sees the older ones gone too.
+    await this.prune(b.deviceId, b.id);
     this.d.repo.setStatus(b.id, "complete", this.d.now());
     this.d.metrics.diagnosticsCompleted.inc();
     this.d.logger.info({ deviceId: b.deviceId, bundleId: b.id, size: got.size }, "diagnostics bundle stored");
-    await this.prune(b.deviceId);
     return { bundleId: b.id, offset: got.size, size: got.size, complete: true, maxBytes: this.d.settings.maxBundleBytes };
   }
 
-  /** Keeps the newest `keepPerDevice` finished (or expired) bundles of a device; older rows and files go. */
-  private async prune(deviceId: string): Promise<void> {
+  /**
+   * Keeps the newest `keepPerDevice` finished (or expired) bundles of a device; older rows and files go. `completing`:
+   * a bundle about to be marked complete, counted as such.
+   */
+  private async prune(deviceId: string, completing?: string): Promise<void> {
     const now = this.d.now();
-    const listed = this.d.repo.list(deviceId).map((b) => ({ id: b.id, requestedAt: b.requestedAt, status: displayStatus(b, now, this.d.settings.staleAfterMs) }));
+    const listed = this.d.repo.list(deviceId).map((b) => ({
+      id: b.id,
+      requestedAt: b.requestedAt,
+      status: b.id === completing ? ("complete" as const) : displayStatus(b, now, this.d.settings.staleAfterMs),
+    }));
     const drop = bundlesToPrune(listed, this.d.settings.keepPerDevice);
     if (drop.length === 0) return;
     for (const id of drop) {
