@@ -36,6 +36,10 @@ interface ClientInternals {
   deliverQoS: Deliver;
   duplicates: Record<string, number>;
   subscriptions: Record<string, { qos: Qos }>;
+  /** false for a persistent session (CONNECT with clean: false). */
+  clean: boolean;
+  /** Set once the CONNACK was written; before it, a persistent session's restored subscriptions already receive. */
+  connackSent: boolean;
 }
 
 /**
@@ -128,6 +132,17 @@ export function deliverOncePerPublish(client: Client): void {
   let recent: RecentPublishes | undefined; // made at the first delivery: most devices get a few messages a day
 
   const deliverFrom = (listenerQos: Qos): Deliver => (packet, callback) => {
+    // A persistent session's stored subscriptions are live from Aedes' restoreSubs step on, before its CONNACK is
+    // written, and Aedes writes to a connecting client: a PUBLISH before the CONNACK breaks MQTT-3.2.0-1, and mqtt.js
+    // then stalls its connection (it holds the PUBACK until connected, and the CONNACK behind the PUBLISH until the
+    // PUBACK is sent) until its connect timeout. Not sent here: a QoS > 0 copy is already in the session's queue
+    // (enqueueOffline runs before the emit, queueOncePerPublish queues it for every stored subscription), which Aedes
+    // sends after the CONNACK (emptyQueue reads the queue after the CONNACK is written); a QoS 0 one may be dropped
+    // as while the session is offline (MQTT 3.1.1 section 3.1.2.4).
+    if (!internals.clean && !internals.connackSent) {
+      setImmediate(callback);
+      return;
+    }
     // Packets without a broker id (retained messages answering a SUBSCRIBE) are sent once per filter by Aedes itself.
     if (packet.brokerId) {
       recent ??= new RecentPublishes();
