@@ -15,7 +15,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { isValidDeviceId, topics } from "../proto/topics.js";
 import { checkConnect, checkPayloadSize, checkPublish, checkSubscribe, checkWill } from "./acl.js";
-import { deliverOncePerPublish, queueOncePerPublish } from "./delivery.js";
+import { AcknowledgedEntries, deliverOncePerPublish, queueOncePerPublish } from "./delivery.js";
 import { FrameLimitStream, frameLimits } from "./frame-limit.js";
 import type { FrameLimits, FrameRefusal, PacketType } from "./frame-limit.js";
 import type { AclDenial, ConnectRefusal } from "./acl.js";
@@ -174,6 +174,7 @@ function aclHooks(
   onDenied: (event: DeniedEvent) => void,
   log: Logger,
   commitPublish: BrokerOptions["commitPublish"],
+  acknowledged: AcknowledgedEntries,
 ): Pick<AedesOptions, "preConnect" | "authenticate" | "authorizePublish" | "authorizeSubscribe" | "authorizeForward"> {
   const connecting = new WeakMap<Client, { clientId: string; willTopic: string | undefined }>();
   const principals = new WeakMap<Client, Principal>();
@@ -267,6 +268,8 @@ function aclHooks(
     },
 
     authorizeForward(client, packet) {
+      // A queue entry the session acknowledged while its queue was being sent (delivery.ts): not sent again.
+      if (acknowledged.has(packet)) return null;
       const principal = principals.get(client);
       if (principal === undefined) return null;
       const verdict = checkSubscribe(principal, client.id, packet.topic);
@@ -333,6 +336,7 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   let aedes: Aedes | undefined;
   let metrics: BrokerMetrics | undefined;
   const listeners: Listener[] = [];
+  const acknowledged = new AcknowledgedEntries();
 
   const onRefused = (event: RefusedEvent): void => {
     metrics?.refused(event.reason);
@@ -356,10 +360,10 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
       persistence: db === undefined ? undefined : levelPersistence(db, log),
       maxClientsIdLength: MAX_CLIENT_ID_LENGTH,
       concurrency: UNLIMITED_CONCURRENCY,
-      ...aclHooks(opts.credentials, opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, onRefused, onDenied, log, opts.commitPublish),
+      ...aclHooks(opts.credentials, opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, onRefused, onDenied, log, opts.commitPublish, acknowledged),
     });
     const running = aedes;
-    await queueOncePerPublish((running as unknown as { persistence: unknown }).persistence, db);
+    await queueOncePerPublish((running as unknown as { persistence: unknown }).persistence, db, acknowledged);
     metrics = BrokerMetrics.create(() => running.connectedClients, opts.registry);
     // Aedes emits "error" (not in its typings) when persistence fails; unhandled, that would end the process.
     (aedes as EventEmitter).on("error", (err: Error) => log.error({ err }, "mqtt broker error"));

@@ -36,6 +36,10 @@ interface ClientInternals {
   deliverQoS: Deliver;
   duplicates: Record<string, number>;
   subscriptions: Record<string, { qos: Qos }>;
+  /** false for a persistent session (CONNECT with clean: false). */
+  clean: boolean;
+  /** Set once the CONNACK was written; before it, a persistent session's restored subscriptions already receive. */
+  connackSent: boolean;
 }
 
 /**
@@ -128,6 +132,17 @@ export function deliverOncePerPublish(client: Client): void {
   let recent: RecentPublishes | undefined; // made at the first delivery: most devices get a few messages a day
 
   const deliverFrom = (listenerQos: Qos): Deliver => (packet, callback) => {
+    // A persistent session's stored subscriptions are live from Aedes' restoreSubs step on, before its CONNACK is
+    // written, and Aedes writes to a connecting client: a PUBLISH before the CONNACK breaks MQTT-3.2.0-1, and mqtt.js
+    // then stalls its connection (it holds the PUBACK until connected, and the CONNACK behind the PUBLISH until the
+    // PUBACK is sent) until its connect timeout. Not sent here: a QoS > 0 copy is already in the session's queue
+    // (enqueueOffline runs before the emit, queueOncePerPublish queues it for every stored subscription), which Aedes
+    // sends after the CONNACK (emptyQueue reads the queue after the CONNACK is written); a QoS 0 one may be dropped
+    // as while the session is offline (MQTT 3.1.1 section 3.1.2.4).
+    if (!internals.clean && !internals.connackSent) {
+      setImmediate(callback);
+      return;
+    }
     // Packets without a broker id (retained messages answering a SUBSCRIBE) are sent once per filter by Aedes itself.
     if (packet.brokerId) {
       recent ??= new RecentPublishes();
@@ -154,6 +169,28 @@ export interface StoredSubscription {
   [key: string]: unknown;
 }
 
+/**
+ * Queue entries of a persistent session that were acknowledged while Aedes was still sending its queue. After the
+ * CONNACK, Aedes sends the queue (emptyQueue) from a read of it that can be older than the entries' acknowledgement:
+ * the level persistence reads its queue from a snapshot taken at the first entry read, and a publish that arrives
+ * after the CONNACK is both in it and forwarded live; when the live copy's PUBACK comes first (the queue goes out one
+ * entry at a time, so behind a backlog it usually does), the entry is gone when Aedes reaches it and its
+ * `outgoingUpdate` fails with "no such packet", which Aedes treated as a client error and closed the connection: what
+ * came after it was not delivered in that session. Such an entry is marked here and skipped (`authorizeForward` in
+ * broker.ts answers null for it, so Aedes does not send it again).
+ */
+export class AcknowledgedEntries {
+  private readonly packets = new WeakSet<object>();
+
+  mark(packet: object): void {
+    this.packets.add(packet);
+  }
+
+  has(packet: object): boolean {
+    return this.packets.has(packet);
+  }
+}
+
 /** The callback layer of aedes-persistence 10 / aedes-persistence-level 9 (what `aedes.persistence` is). */
 interface QueuePersistence {
   asyncPersistence: { subscriptionsByClient(client: { id: string }): Promise<{ topic: string; qos: Qos }[]> };
@@ -162,6 +199,13 @@ interface QueuePersistence {
   cleanSubscriptions(client: { id: string }): Promise<unknown>;
   subscriptionsByTopic(topic: string): Promise<StoredSubscription[]>;
   outgoingEnqueueCombi(subs: StoredSubscription[], packet: DeliveredPacket): Promise<unknown>;
+  outgoingUpdate(client: { id: string }, packet: DeliveredPacket): Promise<unknown>;
+  outgoingClearMessageId(client: { id: string }, packet: DeliveredPacket): Promise<unknown>;
+}
+
+/** Both persistences reject `outgoingUpdate` with this when the client's queue has no entry for the packet. */
+function isMissingEntry(err: unknown): boolean {
+  return err instanceof Error && err.message === "no such packet";
 }
 
 /**
@@ -238,9 +282,15 @@ async function levelSubscribers(db: Level): Promise<string[]> {
 /**
  * Puts the queue side in front of `persistence` (Aedes' `broker.persistence`, after `listen()`): stored subscriptions
  * are mirrored into a StoredSubscriptionIndex (loaded from `db` for the level persistence), `subscriptionsByTopic`
- * answers from it, and `outgoingEnqueueCombi` queues once per client at the chosen QoS.
+ * answers from it, and `outgoingEnqueueCombi` queues once per client at the chosen QoS. A publish whose queue entry
+ * is already gone when Aedes updates it (acknowledged, see AcknowledgedEntries) is marked in `acknowledged` instead
+ * of failing the connection.
  */
-export async function queueOncePerPublish(persistence: unknown, db: Level | undefined): Promise<StoredSubscriptionIndex> {
+export async function queueOncePerPublish(
+  persistence: unknown,
+  db: Level | undefined,
+  acknowledged: AcknowledgedEntries,
+): Promise<StoredSubscriptionIndex> {
   const queue = persistence as QueuePersistence;
   const index = new StoredSubscriptionIndex();
   if (db !== undefined) {
@@ -264,6 +314,21 @@ export async function queueOncePerPublish(persistence: unknown, db: Level | unde
     index.removeClient(client.id);
     return clean(client);
   };
+  const update = queue.outgoingUpdate.bind(queue);
+  const clearMessageId = queue.outgoingClearMessageId.bind(queue);
+  queue.outgoingUpdate = async (client, packet) => {
+    try {
+      return await update(client, packet);
+    } catch (err) {
+      // Only a publish from the queue or the live path (it has a broker id): a PUBREL has none and is its own entry.
+      if (packet.cmd !== "publish" || !packet.brokerId || !isMissingEntry(err)) throw err;
+      acknowledged.mark(packet);
+      return undefined;
+    }
+  };
+  // Aedes clears what authorizeForward held back by its packet id; a marked entry has nothing left to clear, and its
+  // packet id may already name another entry.
+  queue.outgoingClearMessageId = (client, packet) => (acknowledged.has(packet) ? Promise.resolve(undefined) : clearMessageId(client, packet));
   queue.subscriptionsByTopic = (topic) => Promise.resolve(index.match(topic));
   queue.outgoingEnqueueCombi = async (subs, packet) => {
     const groups = [...queueEntries(subs, packet.qos)];
