@@ -4,29 +4,15 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { Writable } from "node:stream";
-import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { startAgent } from "../../device-agent/agent.js";
 import type { Agent } from "../../device-agent/agent.js";
 import { pb } from "../../proto/index.js";
-import { waitFor } from "../helpers/wait.js";
+import { capturingLogger, waitFor } from "../helpers/wait.js";
 import { appManifest, installDesired, stateName, useAgentFixture } from "./harness.js";
 
 const DEVICE = "sc-0001";
 const f = useAgentFixture(DEVICE);
-
-/** A logger whose lines the test can read. */
-function capturingLogger(): { logger: pino.Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: pino({ level: "info" }, stream), lines };
-}
 
 /** Every file, dir and link under `root` except `skip` (the data dir), with the bytes' sha256 for files. */
 function tree(root: string, skip: string): Record<string, string> {

@@ -2,31 +2,17 @@
 // windows before dropping anything, never drops transitions or acks, and counts what it lost.
 import { appendFileSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { Writable } from "node:stream";
-import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mergeKpiReports } from "../../device-agent/decisions.js";
 import { ENTRY_OVERHEAD, Outbox } from "../../device-agent/outbox.js";
 import type { OutboxKind } from "../../device-agent/outbox.js";
 import { LAG_BUCKET_BOUNDS_MS, pb } from "../../proto/index.js";
-import { tempDir } from "../helpers/wait.js";
+import { capturingLogger, tempDir } from "../helpers/wait.js";
 
 let dir: string;
 let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir("verge-outbox-")));
 afterEach(() => cleanup());
-
-/** A logger whose lines the test can read. */
-function capturingLogger(): { logger: pino.Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: pino({ level: "info" }, stream), lines };
-}
 
 const mergeKpi = (older: Buffer, newer: Buffer): Buffer | null => {
   const merged = mergeKpiReports(pb.KpiReport.decode(older), pb.KpiReport.decode(newer));

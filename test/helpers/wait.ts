@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EventEmitter } from "node:events";
+import { Writable } from "node:stream";
 import { pino } from "pino";
 import type { Logger } from "pino";
 
@@ -61,4 +62,16 @@ export function tempDir(prefix = "verge-test-"): { dir: string; cleanup: () => v
 /** Logger for tests: silent unless VERGE_TEST_LOG=debug|info|... is set. */
 export function testLogger(name = "test"): Logger {
   return pino({ name, level: process.env.VERGE_TEST_LOG ?? "silent" });
+}
+
+/** A logger whose lines the test can read (each JSON line parsed, in order). */
+export function capturingLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: pino({ level: "info" }, stream), lines };
 }
