@@ -50,9 +50,13 @@ describe("verge CLI", () => {
     expect(ro.code).toBe(0);
     expect(ro.stdout).toContain("rollout ro-cli created: release rel-1.0.0 (1.0.0) to 1 device(s)");
 
-    await waitFor("activated", async () => {
+    // The rollout completes at the evaluation after the device's `activated` (telemetry-triggered evaluations are
+    // folded), so wait for both rather than read the table as soon as the device is activated.
+    await waitFor("activated and completed", async () => {
       const s = await verge(["rollout", "status", "ro-cli", "-o", "json"], env);
-      return s.code === 0 && (JSON.parse(s.stdout) as { progress: { activated: number } }).progress.activated === 1;
+      if (s.code !== 0) return false;
+      const view = JSON.parse(s.stdout) as { rollout: { status: string }; progress: { activated: number } };
+      return view.progress.activated === 1 && view.rollout.status === "completed";
     });
     const table = await verge(["rollout", "status", "ro-cli"], env);
     expect(table.stdout).toMatch(/rollout ro-cli\s+release rel-1\.0\.0 \(1\.0\.0\)\s+status completed/);
