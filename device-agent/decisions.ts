@@ -1,6 +1,14 @@
 // Pure decisions of the agent: data in, verdict out, time passed in as `now`. No I/O here.
 import type { DeploymentStateName, verge } from "../proto/index.js";
-import type { KpiCounts } from "./kpi.js";
+
+/** Counts of one KPI window. `lagBucketCounts` has LAG_BUCKET_BOUNDS_MS.length + 1 entries; the last is the +Inf bucket. */
+export interface KpiCounts {
+  secondsUp: number;
+  secondsDown: number;
+  eventsProcessed: number;
+  eventsDropped: number;
+  lagBucketCounts: number[];
+}
 
 export type DesiredVerdict = { ok: true } | { ok: false; reason: "wrong_device" | "no_expiry" | "expired" | "stale_seq" | "duplicate"; detail: string };
 

@@ -9,18 +9,13 @@ import { z } from "zod";
 import { LAG_BUCKET_BOUNDS_MS } from "../proto/index.js";
 import type { KpiSourceConfig } from "./config.js";
 import { kpiCountsDelta } from "./decisions.js";
+import type { KpiCounts } from "./decisions.js";
 import { writeFileAtomic } from "./state-file.js";
 
 export { LAG_BUCKET_BOUNDS_MS, lagBucketIndex } from "../proto/index.js";
 
-/** Counts of one window. `lagBucketCounts` has LAG_BUCKET_BOUNDS_MS.length + 1 entries; the last is the +Inf bucket. */
-export interface KpiCounts {
-  secondsUp: number;
-  secondsDown: number;
-  eventsProcessed: number;
-  eventsDropped: number;
-  lagBucketCounts: number[];
-}
+// The counts of one window are a type of the pure decisions (decisions.ts), which this module uses, not the other way.
+export type { KpiCounts } from "./decisions.js";
 
 /** One report window, ms since epoch. `releaseId` is the release running at the window end ("" if none). */
 export interface KpiWindow {
