@@ -9,6 +9,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 import { DEPLOYMENT_STATES } from "../proto/index.js";
 import type { Db } from "./db/database.js";
 import { displayStageStatus } from "./rollout/engine.js";
+import { ROLLOUT_STATUSES } from "./rollout/engine.js";
 import type { RolloutStatus, StageKind, StageStatus } from "./rollout/engine.js";
 import { METRIC_UNITS } from "./rollout/plan.js";
 import type { RuleAction, RuleMetric } from "./rollout/plan.js";
@@ -17,7 +18,6 @@ import type { RuleVerdict } from "./rollout/rules.js";
 /** How long a finished rollout keeps its series. */
 export const FINISHED_ROLLOUT_RETENTION_MS = 24 * 3_600_000;
 
-const ROLLOUT_STATUSES: readonly RolloutStatus[] = ["draft", "active", "paused", "completed", "cancelled", "rolled_back"];
 /** Device states in verge_rollout_devices: `not_started` (its stage has not started yet) apart from `pending`. */
 export const ROLLOUT_DEVICE_STATES = ["not_started", ...DEPLOYMENT_STATES] as const;
 /** Stage statuses as DESIGN names them (and `verge rollout status` shows them), per stage kind. */

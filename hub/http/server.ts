@@ -20,7 +20,7 @@ import type { BrakesService } from "../services/brakes.service.js";
 import type { CohortsService } from "../services/cohorts.service.js";
 import type { IncidentsService } from "../services/incidents.service.js";
 import type { KpiRepo } from "../repos/kpi.repo.js";
-import type { RolloutStatus } from "../rollout/engine.js";
+import { ROLLOUT_STATUSES, isRolloutStatus } from "../rollout/engine.js";
 import type { DeploymentStateName } from "../../proto/index.js";
 import { DEPLOYMENT_STATES } from "../../proto/index.js";
 import type { DiagnosticsService } from "../services/diagnostics.service.js";
@@ -166,10 +166,11 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       api.post("/rollouts/plan", { config: { role: "viewer", writes: false } }, async (request) => ({ preview: deps.rollouts.preview(request.body) }));
       api.get<{ Querystring: { status?: string; releaseId?: string; page?: string; pageSize?: string } }>("/rollouts", { config: { role: "viewer" } }, async (request) => {
         const q = request.query;
-        const statuses = ["draft", "active", "paused", "completed", "cancelled", "rolled_back"];
-        if (q.status && !statuses.includes(q.status)) throw new HubError("bad_request", `status must be one of ${statuses.join(", ")}`);
+        if (q.status !== undefined && q.status !== "" && !isRolloutStatus(q.status)) {
+          throw new HubError("bad_request", `status must be one of ${ROLLOUT_STATUSES.join(", ")}`);
+        }
         const req = pageRequest(q);
-        const filter = { ...(q.status ? { status: q.status as RolloutStatus } : {}), ...(q.releaseId ? { releaseId: q.releaseId } : {}) };
+        const filter = { ...(q.status ? { status: q.status } : {}), ...(q.releaseId ? { releaseId: q.releaseId } : {}) };
         const totalCount = deps.rollouts.count(filter);
         const rollouts = deps.rollouts.page(filter, req.limit, req.offset).map((r) => {
           const v = deps.rollouts.status(r.id, { devices: false });

@@ -6,7 +6,13 @@ import type { RuleDef } from "./rules.js";
 import { nextWait } from "./criteria.js";
 import type { CriteriaPhase, CriteriaWait, Unmet } from "./criteria.js";
 
-export type RolloutStatus = "draft" | "active" | "paused" | "completed" | "cancelled" | "rolled_back";
+/** A rollout's statuses (DESIGN.md "Rollouts"), written once: the type, the API's filter check and the metric's series. */
+export const ROLLOUT_STATUSES = ["draft", "active", "paused", "completed", "cancelled", "rolled_back"] as const;
+export type RolloutStatus = (typeof ROLLOUT_STATUSES)[number];
+
+export function isRolloutStatus(text: string): text is RolloutStatus {
+  return (ROLLOUT_STATUSES as readonly string[]).includes(text);
+}
 export type StageKind = "canary" | "pilot" | "wave";
 export type StageStatus = "pending" | "active" | "converged" | "completed" | "failed";
 export type Activation = "download_then_activate" | "immediate";
