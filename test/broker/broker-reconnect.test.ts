@@ -113,6 +113,18 @@ function receiveInto(client: MqttClient, into: string[]): MqttClient {
   return client;
 }
 
+/** Publishes QoS 1 commands to the session's topic, each acknowledged to the publisher, and remembers what it sent. */
+function commandPublisher(hub: MqttClient): { sent: string[]; publish: (payload: string) => Promise<void> } {
+  const sent: string[] = [];
+  return {
+    sent,
+    publish: async (payload) => {
+      sent.push(payload);
+      await hub.publishAsync(CMD, payload, { qos: 1 });
+    },
+  };
+}
+
 function missingFrom(received: string[], sent: string[]): string[] {
   const got = new Set(received);
   return sent.filter((payload) => !got.has(payload));
@@ -152,11 +164,7 @@ describe.each(["memory", "level"] as const)("a persistent session reconnecting, 
     const received: string[] = [];
     const device = await subscribed(broker, received);
     const hub = await harness.connect(broker, "hub");
-    const sent: string[] = [];
-    const publish = async (payload: string): Promise<void> => {
-      sent.push(payload);
-      await hub.publishAsync(CMD, payload, { qos: 1 });
-    };
+    const { sent, publish } = commandPublisher(hub);
     await publish("before");
     await waitFor("the live command", () => received.includes("before"));
     await device.endAsync();
@@ -192,11 +200,7 @@ describe.each(["memory", "level"] as const)("a persistent session reconnecting, 
     const received: string[] = [];
     await subscribed(broker, received);
     const hub = await harness.connect(broker, "hub");
-    const sent: string[] = [];
-    const publish = async (payload: string): Promise<void> => {
-      sent.push(payload);
-      await hub.publishAsync(CMD, payload, { qos: 1 });
-    };
+    const { sent, publish } = commandPublisher(hub);
     await publish("before");
 
     // The old connection stays open (a device whose link died unnoticed): Aedes closes it at registerClient.
